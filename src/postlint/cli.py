@@ -1,0 +1,291 @@
+"""The command line: ``postlint check|fix|format|rules|explain``."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from postlint import __version__
+from postlint.config import ENGINE_CODES, Config, ConfigError, load_config
+from postlint.discovery import discover
+from postlint.engine import FileResult, Linter
+from postlint.output import FORMATS, FORMATTERS, format_text, sanitize, statistics, summary
+from postlint.rule import all_rules
+from postlint.ruledocs import doc_text
+from postlint.runner import FixMode, FixResult, check_bytes, check_file, fix_file, has_internal_error
+
+EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(values: tuple[str, ...]) -> list[str]:
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
+
+
+def selection_options(command):
+    @click.option("--select", multiple=True, help="Rule codes or prefixes to enable (replaces the configured set).")
+    @click.option("--extend-select", multiple=True, help="Rule codes or prefixes to enable in addition.")
+    @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Configuration file (default: the nearest .postlint.toml, postlint.toml or pyproject.toml).",
+    )
+    @click.option("--stdin-filename", help="The file name of a post read from stdin (`-`).")
+    @click.argument("paths", nargs=-1)
+    @functools.wraps(command)
+    def wrapper(select, extend_select, ignore, config_path, **kwargs):
+        try:
+            config = load_config(config_path)
+            config = _override(config, _codes(select), _codes(extend_select), _codes(ignore))
+        except ConfigError as error:
+            _fail(str(error))
+        return command(config=config, **kwargs)
+
+    return wrapper
+
+
+def _override(config: Config, select: list[str], extend_select: list[str], ignore: list[str]) -> Config:
+    if not (select or extend_select or ignore):
+        return config
+    return Config(
+        root=config.root,
+        source=config.source,
+        select=select or config.select,
+        extend_select=[*config.extend_select, *extend_select],
+        ignore=[*config.ignore, *ignore],
+        exclude=config.exclude,
+        per_file_ignores=config.per_file_ignores,
+        rule_options=config.rule_options,
+    )
+
+
+def _fail(message: str) -> None:
+    click.echo(f"postlint: error: {sanitize(message)}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _targets(paths: tuple[str, ...], config: Config) -> tuple[list[Path], bool, list[str]]:
+    """The files to process, whether stdin is one of them, and path errors."""
+    paths = paths or (".",)
+    stdin = "-" in paths
+    found = discover([path for path in paths if path != "-"], config)
+    return found.files, stdin, found.errors
+
+
+def _report_path_errors(errors: list[str]) -> None:
+    for error in errors:
+        click.echo(f"postlint: error: {sanitize(error)}", err=True)
+
+
+def _stdin_display(stdin_filename: str | None) -> tuple[str, Path | None]:
+    if stdin_filename:
+        return stdin_filename, Path(stdin_filename)
+    return "-", None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="postlint")
+def main() -> None:
+    """Lint and fix blog posts: Markdown with raw HTML and YAML front matter."""
+
+
+@main.command()
+@selection_options
+@click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--statistics", "show_statistics", is_flag=True, help="Count the problems by rule.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the problems only, no summary.")
+def check(config: Config, paths, stdin_filename, output_format, show_statistics, exit_zero, quiet):
+    """Report problems in posts (files or directories; `-` for stdin)."""
+    linter = Linter(config)
+    files, stdin, errors = _targets(paths, config)
+    _report_path_errors(errors)
+    results: list[FileResult] = []
+    if stdin:
+        display, path = _stdin_display(stdin_filename)
+        results.append(check_bytes(linter, sys.stdin.buffer.read(), display, path))
+    results.extend(check_file(linter, file, str(file)) for file in files)
+    if not results and not errors and not quiet:
+        click.echo("No posts found (looked for *.md, *.markdown, *.html).", err=True)
+    _emit(results, output_format, show_statistics, quiet)
+    sys.exit(_exit_code(results, errors, exit_zero))
+
+
+def _emit(results: list[FileResult], output_format: str, show_statistics: bool, quiet: bool, unsafe: bool = False) -> None:
+    if show_statistics:
+        table = statistics(results)
+        if table:
+            click.echo(table)
+        return
+    if output_format in FORMATTERS:
+        click.echo(FORMATTERS[output_format](results), nl=False)
+        return
+    color = _use_color()
+    click.echo(format_text(results, color=color, concise=output_format == "concise"), nl=False, color=color)
+    if not quiet and results:
+        click.echo(summary(results, unsafe_fixes=unsafe))
+
+
+def _exit_code(results: list[FileResult], errors: list[str], exit_zero: bool) -> int:
+    if errors or any(has_internal_error(result.diagnostics) for result in results):
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
+    return EXIT_PROBLEMS if any(result.diagnostics for result in results) else EXIT_CLEAN
+
+
+def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode: FixMode, verb: str) -> None:
+    linter = Linter(config)
+    files, stdin, errors = _targets(paths, config)
+    _report_path_errors(errors)
+    outcomes: list[FixResult] = []
+    if stdin:
+        display, path = _stdin_display(stdin_filename)
+        outcome = fix_file(linter, path, display, FixMode(mode.unsafe, False, mode.codes), sys.stdin.buffer.read())
+        outcomes.append(outcome)
+        if not diff:
+            sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else outcome.original or b"")
+            sys.stdout.flush()
+    outcomes.extend(fix_file(linter, file, str(file), mode) for file in files)
+    for outcome in outcomes:
+        if outcome.message:
+            click.echo(f"postlint: {sanitize(outcome.message)}", err=True)
+    results = [outcome.result for outcome in outcomes]
+    changed = [outcome for outcome in outcomes if outcome.fixed is not None]
+    if diff:
+        for outcome in changed:
+            click.echo(sanitize_diff(outcome.diff()), nl=False)
+        if not quiet:
+            count = sum(outcome.result.fixed for outcome in changed)
+            click.echo(f"Would fix {count} problem{'s' * (count != 1)} in {len(changed)} file{'s' * (len(changed) != 1)}.", err=True)
+        internal = errors or any(has_internal_error(result.diagnostics) for result in results)
+        sys.exit(EXIT_ERROR if internal else EXIT_PROBLEMS if changed else EXIT_CLEAN)
+    refused = [outcome for outcome in outcomes if outcome.message]
+    if not stdin:
+        _emit(results, output_format, False, quiet, unsafe=mode.unsafe)
+    if not quiet:
+        fixed = sum(result.fixed for result in results if result.written)
+        written = sum(1 for result in results if result.written)
+        click.echo(f"{verb} {fixed} problem{'s' * (fixed != 1)} in {written} file{'s' * (written != 1)}.", err=True)
+    code = _exit_code(results, errors, False)
+    sys.exit(max(code, EXIT_PROBLEMS) if refused else code)
+
+
+def sanitize_diff(text: str) -> str:
+    return "\n".join(sanitize(line) for line in text.split("\n"))
+
+
+@main.command()
+@selection_options
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that guess (unsafe).")
+@click.option("--diff", is_flag=True, help="Print the changes as a unified diff; write nothing.")
+@click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="Print the remaining problems only, no summary.")
+def fix(config: Config, paths, stdin_filename, unsafe_fixes, diff, output_format, quiet):
+    """Fix what can be fixed, in place, and report what remains."""
+    mode = FixMode(unsafe=unsafe_fixes, write=not diff)
+    _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode, "Fixed")
+
+
+@main.command(name="format")
+@selection_options
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if a file would change; write nothing.")
+@click.option("--diff", is_flag=True, help="Print the changes as a unified diff; write nothing.")
+def format_command(config: Config, paths, stdin_filename, check_only, diff):
+    """Apply only the safe formatting fixes (canonical styles, spacer paragraphs, empty tags)."""
+    codes = frozenset(rule.code for rule in all_rules().values() if rule.formatting)
+    linter = Linter(config, only=set(codes))
+    files, stdin, errors = _targets(paths, config)
+    _report_path_errors(errors)
+    mode = FixMode(unsafe=False, write=not (check_only or diff), codes=codes)
+    outcomes: list[FixResult] = []
+    if stdin:
+        display, path = _stdin_display(stdin_filename)
+        outcome = fix_file(linter, path, display, FixMode(False, False, codes), sys.stdin.buffer.read())
+        outcomes.append(outcome)
+        if not (check_only or diff):
+            sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else outcome.original or b"")
+    outcomes.extend(fix_file(linter, file, str(file), mode) for file in files)
+    changed = [outcome for outcome in outcomes if outcome.fixed is not None]
+    for outcome in outcomes:
+        if outcome.message:
+            click.echo(f"postlint: {sanitize(outcome.message)}", err=True)
+    if diff:
+        for outcome in changed:
+            click.echo(sanitize_diff(outcome.diff()), nl=False)
+    elif check_only:
+        for outcome in changed:
+            click.echo(f"Would reformat: {sanitize(outcome.result.path)}")
+    unreadable = [outcome for outcome in outcomes if outcome.result.post is None]
+    for outcome in unreadable:
+        click.echo(f"postlint: {sanitize(outcome.result.path)}: {sanitize(outcome.result.error or '')}", err=True)
+    if not stdin:
+        written = sum(1 for outcome in outcomes if outcome.result.written)
+        verb = "would be reformatted" if (check_only or diff) else "reformatted"
+        count = len(changed) if (check_only or diff) else written
+        click.echo(f"{count} file{'s' * (count != 1)} {verb}, {len(outcomes) - count} left unchanged.", err=True)
+    if errors or unreadable:
+        sys.exit(EXIT_ERROR)
+    if (check_only or diff) and changed or any(outcome.message for outcome in outcomes):
+        sys.exit(EXIT_PROBLEMS)
+    sys.exit(EXIT_CLEAN)
+
+
+@main.command(name="rules")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_rules(output_format):
+    """List every rule: code, name, fix availability and safety."""
+    rules = all_rules()
+    if output_format == "json":
+        import json
+
+        items = [
+            {
+                "code": rule.code,
+                "name": rule.name,
+                "summary": rule.summary,
+                "severity": rule.severity.value,
+                "fix": rule.fix.value,
+                "safety": rule.safety.value if rule.safety else None,
+                "options": rule.defaults(),
+            }
+            for rule in rules.values()
+        ]
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for rule in rules.values():
+        fix = f"fix: {rule.fix.value} ({rule.safety.value})" if rule.safety else "fix: none"
+        click.echo(f"{rule.code:<7} {rule.name:<30} {fix:<24} {rule.summary}")
+    for code, summary_text in ENGINE_CODES.items():
+        click.echo(f"{code:<7} {'(postlint)':<30} {'fix: none':<24} {summary_text}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code):
+    """Print a rule's documentation."""
+    rules = all_rules()
+    code = code.upper()
+    if code not in rules:
+        matches = [rule for rule in rules.values() if rule.name == code.lower()]
+        if not matches:
+            _fail(f"unknown rule {code!r} (see `postlint rules`)")
+        code = matches[0].code
+    text = doc_text(code)
+    if text is None:
+        rule = rules[code]
+        text = f"{rule.code} {rule.name}\n\n{rule.summary}\n"
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,87 @@
+"""Diagnostics and fixes as plain data: offsets into the post's text, never line numbers."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Safety(str, enum.Enum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``content`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    content: str = ""
+
+    @classmethod
+    def delete(cls, start: int, end: int) -> Edit:
+        return cls(start, end, "")
+
+    @classmethod
+    def insert(cls, at: int, content: str) -> Edit:
+        return cls(at, at, content)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """Edits that must be applied together, all or none."""
+
+    edits: tuple[Edit, ...]
+    safety: Safety
+    title: str
+
+    @classmethod
+    def safe(cls, title: str, *edits: Edit) -> Fix:
+        return cls(tuple(sorted(edits, key=_edit_order)), Safety.SAFE, title)
+
+    @classmethod
+    def unsafe(cls, title: str, *edits: Edit) -> Fix:
+        return cls(tuple(sorted(edits, key=_edit_order)), Safety.UNSAFE, title)
+
+    @property
+    def start(self) -> int:
+        return self.edits[0].start
+
+    @property
+    def end(self) -> int:
+        return max(edit.end for edit in self.edits)
+
+
+def _edit_order(edit: Edit) -> tuple[int, int]:
+    return (edit.start, edit.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a rule yields: a span of the post's text, a message and maybe a fix."""
+
+    start: int
+    end: int
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    message: str
+    start: int
+    end: int
+    severity: Severity = Severity.ERROR
+    fix: Fix | None = None
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.code)

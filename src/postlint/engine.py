@@ -1,0 +1,89 @@
+"""Runs the selected rules over a post and turns what they yield into diagnostics."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from postlint.config import Config
+from postlint.diagnostics import Diagnostic, Severity
+from postlint.document import DecodeError, Post
+from postlint.rule import Rule
+from postlint.suppress import UNUSED_CODE, find_suppressions
+
+INTERNAL_ERROR = "PL001"
+UNREADABLE = "PL002"
+
+
+class Linter:
+    """The rules a configuration selects, with their options, ready to run on posts."""
+
+    def __init__(self, config: Config, only: set[str] | None = None):
+        self.config = config
+        enabled = set(config.enabled_codes())
+        self.enabled_codes = enabled if only is None else enabled & only
+        self.rules: list[tuple[Rule, dict[str, Any]]] = [
+            (rule, config.options_for(rule)) for rule in config.enabled_rules() if rule.code in self.enabled_codes
+        ]
+
+    def lint(self, post: Post, path: Path | None = None) -> list[Diagnostic]:
+        ignored = self.config.ignored_codes(path) if path is not None else []
+        diagnostics: list[Diagnostic] = []
+        for rule, options in self.rules:
+            if any(rule.code.startswith(code) for code in ignored):
+                continue
+            diagnostics.extend(run_rule(rule, post, options))
+        suppressions = find_suppressions(post)
+        diagnostics = suppressions.filter(diagnostics)
+        if UNUSED_CODE in self.enabled_codes and not any(UNUSED_CODE.startswith(code) for code in ignored):
+            diagnostics.extend(suppressions.filter(suppressions.unused(self.enabled_codes)))
+        diagnostics.sort(key=lambda diagnostic: diagnostic.sort_key)
+        return diagnostics
+
+
+def run_rule(rule: Rule, post: Post, options: dict[str, Any]) -> list[Diagnostic]:
+    """A rule's diagnostics; a rule that raises yields one PL001 and nothing else."""
+    try:
+        return [
+            Diagnostic(rule.code, problem.message, problem.start, problem.end, rule.severity, problem.fix)
+            for problem in rule.check(post, options)
+        ]
+    except Exception as error:  # a rule's bug must not stop the other rules or files
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        return [
+            Diagnostic(
+                INTERNAL_ERROR,
+                f"internal error in {rule.code} ({rule.name}): {type(error).__name__}: {error} at {where}; "
+                "the other rules ran. Please report this with the post attached",
+                0,
+                0,
+                Severity.ERROR,
+            )
+        ]
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What became of one file: its post (when it could be read) and its diagnostics."""
+
+    path: str
+    post: Post | None
+    diagnostics: list[Diagnostic]
+    error: str | None = None  # why the file could not be read; the PL002 message
+    fixed: int = 0  # fixes applied
+    written: bool = False
+
+
+def unreadable(display: str, message: str) -> FileResult:
+    return FileResult(display, None, [Diagnostic(UNREADABLE, message, 0, 0, Severity.ERROR)], error=message)
+
+
+def lint_bytes(linter: Linter, data: bytes, display: str, path: Path | None) -> FileResult:
+    try:
+        post = Post.from_bytes(data, display)
+    except DecodeError as error:
+        return unreadable(display, error.message)
+    return FileResult(display, post, linter.lint(post, path))

@@ -1,0 +1,194 @@
+"""Applies fixes: non-overlapping fixes whole, then re-parse and re-lint, until nothing applies.
+
+A pass whose result breaks the front matter or loses a visible word is not kept: its fixes are
+tried one by one and those that do harm are dropped (and reported as PL003).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from postlint.diagnostics import Diagnostic, Edit, Fix, Safety, Severity
+from postlint.document import Post
+from postlint.engine import Linter
+
+MAX_PASSES = 10
+FIX_NOT_APPLIED = "PL003"
+
+
+@dataclass(slots=True)
+class FixOutcome:
+    post: Post  # the fixed post
+    diagnostics: list[Diagnostic]  # what remains on the fixed post, PL003 notes included
+    applied: Counter = field(default_factory=Counter)  # fixes applied, by code
+
+    @property
+    def changed(self) -> bool:
+        return sum(self.applied.values()) > 0
+
+
+def fixable(diagnostic: Diagnostic, unsafe: bool, codes: set[str] | None = None) -> bool:
+    fix = diagnostic.fix
+    if fix is None or (fix.safety is Safety.UNSAFE and not unsafe):
+        return False
+    return codes is None or diagnostic.code in codes
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply sorted, non-overlapping edits in one pass over the text."""
+    pieces = []
+    position = 0
+    for edit in edits:
+        pieces.append(text[position : edit.start])
+        pieces.append(edit.content)
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def select_fixes(fixes: list[tuple[str, Fix]]) -> list[tuple[str, Fix]]:
+    """The fixes, in order, that touch nothing an earlier chosen fix touches."""
+    taken: list[tuple[int, int]] = []  # sorted, disjoint spans of the chosen edits
+    chosen = []
+    for code, fix in sorted(fixes, key=lambda item: (item[1].start, item[1].end)):
+        if any(_overlaps(taken, edit) for edit in fix.edits) or _self_overlapping(fix):
+            continue
+        for edit in fix.edits:
+            taken.insert(bisect_left(taken, (edit.start, edit.end)), (edit.start, edit.end))
+        chosen.append((code, fix))
+    return chosen
+
+
+def _overlaps(taken: list[tuple[int, int]], edit: Edit) -> bool:
+    index = bisect_left(taken, (edit.start, edit.end))
+    for neighbour in taken[max(0, index - 1) : index + 1]:
+        start, end = neighbour
+        if start < edit.end and edit.start < end:
+            return True
+        if start == end == edit.start == edit.end:  # two insertions at one place: order unknown
+            return True
+        if edit.start == edit.end and start < edit.start < end or start == end and edit.start < start < edit.end:
+            return True
+    return False
+
+
+def _self_overlapping(fix: Fix) -> bool:
+    return any(later.start < earlier.end for earlier, later in zip(fix.edits, fix.edits[1:]))
+
+
+def keeps_content(before: Post, after: Post) -> str | None:
+    """Why ``after`` is not an acceptable result of fixing ``before``, or None."""
+    old_front, new_front = before.front_matter, after.front_matter
+    if old_front is not None and old_front.terminated and old_front.error is None:
+        if new_front is None or not new_front.terminated or new_front.error is not None:
+            return "the front matter would no longer parse"
+    if not _is_subsequence(before.visible_words, after.visible_words):
+        return "visible text would be lost or reordered"
+    return None
+
+
+def _is_subsequence(words: list[str], within: list[str]) -> bool:
+    if words == within:
+        return True
+    position = 0
+    limit = len(within)
+    for word in words:
+        while position < limit and within[position] != word:
+            position += 1
+        if position == limit:
+            return False
+        position += 1
+    return True
+
+
+def fix_post(
+    post: Post,
+    linter: Linter,
+    *,
+    unsafe: bool = False,
+    path: Path | None = None,
+    codes: set[str] | None = None,
+    diagnostics: list[Diagnostic] | None = None,
+) -> FixOutcome:
+    """Fix ``post`` until no fix applies; ``codes`` limits the fixes to those rules."""
+    applied: Counter = Counter()
+    notes: list[Diagnostic] = []
+    rejected: set[tuple] = set()
+    current = post
+    current_diagnostics = diagnostics if diagnostics is not None else linter.lint(post, path)
+    for _ in range(MAX_PASSES):
+        candidates = [
+            (diagnostic.code, diagnostic.fix)
+            for diagnostic in current_diagnostics
+            if fixable(diagnostic, unsafe, codes) and _key(current.text, diagnostic.code, diagnostic.fix) not in rejected
+        ]
+        chosen = select_fixes(candidates)
+        if not chosen:
+            break
+        result = _apply(current, chosen)
+        problem = keeps_content(current, result)
+        if problem is not None:
+            kept = []
+            for code, fix in chosen:
+                alone = _apply(current, [(code, fix)])
+                reason = keeps_content(current, alone)
+                if reason is None:
+                    kept.append((code, fix))
+                else:
+                    rejected.add(_key(current.text, code, fix))
+                    notes.append(_not_applied(current, code, fix, reason))
+            result = _apply(current, kept)
+            if kept and keeps_content(current, result) is not None:
+                for code, fix in kept:
+                    rejected.add(_key(current.text, code, fix))
+                    notes.append(_not_applied(current, code, fix, "together with other fixes it " + problem))
+                continue
+            chosen = kept
+        applied.update(code for code, _ in chosen)
+        current = result
+        current_diagnostics = linter.lint(current, path)
+    else:
+        if any(fixable(diagnostic, unsafe, codes) for diagnostic in current_diagnostics):
+            notes.append(
+                Diagnostic(
+                    FIX_NOT_APPLIED,
+                    f"fixes did not converge after {MAX_PASSES} passes; some fixes were left out. Please report this",
+                    0,
+                    0,
+                    Severity.WARNING,
+                )
+            )
+    notes = _relocate(notes, post, current)
+    return FixOutcome(current, sorted(current_diagnostics + notes, key=lambda item: item.sort_key), applied)
+
+
+def _apply(post: Post, chosen: list[tuple[str, Fix]]) -> Post:
+    edits = sorted((edit for _, fix in chosen for edit in fix.edits), key=lambda edit: (edit.start, edit.end))
+    return Post(apply_edits(post.text, edits), post.path, post.bom)
+
+
+def _key(text: str, code: str, fix: Fix) -> tuple:
+    """Identifies a fix across passes, where offsets move: its code and what it replaces with what."""
+    return (code, fix.title, tuple((text[edit.start : edit.end], edit.content) for edit in fix.edits))
+
+
+def _not_applied(post: Post, code: str, fix: Fix, reason: str) -> Diagnostic:
+    return Diagnostic(
+        FIX_NOT_APPLIED,
+        f"fix not applied for {code} ({fix.title}): {reason}; fix it by hand",
+        fix.start,
+        fix.end,
+        Severity.WARNING,
+    )
+
+
+def _relocate(notes: list[Diagnostic], original: Post, final: Post) -> list[Diagnostic]:
+    """Notes point into the text of the pass that made them; keep them inside the final text."""
+    limit = len(final.text)
+    return [
+        Diagnostic(note.code, note.message, min(note.start, limit), min(note.end, limit), note.severity)
+        for note in notes
+    ]

@@ -1,0 +1,496 @@
+"""HTML in the post body as tokens and elements with exact source spans.
+
+Browsers (and lxml, html5lib) repair broken markup silently; postlint must see it as written. The
+tokenizer follows the HTML tokenizer's rules for where tags, attributes and comments begin and
+end; the tree builder keeps a stack of open elements and records every place where markup is not
+closed as written: elements left open, end tags closing the wrong element, end tags with nothing
+to close. Code blocks, inline code and Liquid tags (from the Markdown scan) are opaque.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass, field
+
+from postlint.markdown import TEXT, Blocks
+
+VOID_ELEMENTS = frozenset(
+    "area base br col embed hr img input keygen link meta param source track wbr".split()
+)
+RAW_TEXT_ELEMENTS = frozenset("script style textarea title xmp".split())
+CODE_ELEMENTS = frozenset("pre code kbd samp".split())
+# Elements whose end tag may be omitted: they close implicitly and are never "unclosed".
+OPTIONAL_END = frozenset("p li dt dd tr td th option optgroup thead tbody tfoot colgroup caption rb rt rtc rp".split())
+PHRASING_ELEMENTS = frozenset(
+    "a abbr b bdi bdo big cite code del dfn em font i ins kbd label mark q s samp small span strike "
+    "strong sub sup time tt u var".split()
+)
+# A start tag of one of these closes an open <p> (HTML's "close a p element").
+_CLOSES_P = frozenset(
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section summary table ul".split()
+)
+# For an opening tag, the open elements it closes implicitly (stopping at the given boundaries).
+_IMPLIED_BY_START = {
+    "li": ({"li"}, {"ul", "ol", "menu"}),
+    "dt": ({"dt", "dd"}, {"dl"}),
+    "dd": ({"dt", "dd"}, {"dl"}),
+    "tr": ({"tr", "td", "th"}, {"table", "thead", "tbody", "tfoot"}),
+    "td": ({"td", "th"}, {"tr", "table"}),
+    "th": ({"td", "th"}, {"tr", "table"}),
+    "thead": ({"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup"}, {"table"}),
+    "tbody": ({"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup"}, {"table"}),
+    "tfoot": ({"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup"}, {"table"}),
+    "option": ({"option"}, {"select", "datalist", "optgroup"}),
+    "optgroup": ({"option", "optgroup"}, {"select"}),
+}
+KNOWN_ELEMENTS = frozenset(
+    (
+        "a abbr address area article aside audio b base bdi bdo big blockquote body br button canvas "
+        "caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em "
+        "embed fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i "
+        "iframe img input ins kbd label legend li link main map mark menu meta meter nav noscript object ol "
+        "optgroup option output p param picture pre progress q rb rp rt rtc ruby s samp script search "
+        "section select slot small source span strike strong style sub summary sup svg table tbody td "
+        "template textarea tfoot th thead time title tr track tt u ul var video wbr xmp math"
+    ).split()
+)
+
+_TAG_NAME = re.compile(r"[^\s/>]*")
+_ASCII_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_SPACE = re.compile(r"[\s/]*")
+_ATTRIBUTE_NAME = re.compile(r"[^\s/>][^\s/>=]*")
+_EQUALS = re.compile(r"\s*=\s*")
+_UNQUOTED_VALUE = re.compile(r"[^\s>]*")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    name: str  # lowercased
+    name_start: int
+    name_end: int
+    value: str | None  # as written (entities not decoded); None when the attribute has no value
+    value_start: int  # inside the quotes
+    value_end: int
+    quote: str  # '"', "'" or "" (unquoted / no value)
+
+
+@dataclass(slots=True)
+class Tag:
+    """A start or end tag as written, ``<`` to ``>`` inclusive."""
+
+    is_end: bool
+    name: str  # lowercased ASCII name; for ``</b고`` this is "b"
+    start: int
+    end: int
+    name_end: int
+    attributes: tuple[Attribute, ...] = ()
+    self_closing: bool = False
+    glued: str = ""  # characters glued to the name: "고" in ``</b고``
+    terminated: bool = True  # False when the file ends inside the tag
+
+    def attribute(self, name: str) -> Attribute | None:
+        for attribute in self.attributes:
+            if attribute.name == name:
+                return attribute
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    start: int
+    end: int
+    code: bool = False  # inside code (Markdown code, <pre>, <code>) or a raw-text element
+    markdown: bool = False  # in a Markdown text block, where inline Markdown is rendered
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    start: int
+    end: int
+    body_start: int
+    body_end: int
+    terminated: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """``<!DOCTYPE …>``, ``<![CDATA[…]]>``, ``<?…>``."""
+
+    start: int
+    end: int
+    kind: str  # "doctype", "cdata", "processing-instruction", "bogus"
+
+
+Token = Tag | Text | Comment | Declaration
+
+
+@dataclass(slots=True, eq=False)
+class Element:
+    name: str
+    start_tag: Tag
+    parent: Element | None
+    end_tag: Tag | None = None
+    close: int = -1  # offset where the element ends (after its end tag, or where it was closed)
+    closed_by: str = ""  # "end-tag", "implied", "parent", "block", "eof"
+    children: list[Element] = field(default_factory=list)
+
+    @property
+    def content_start(self) -> int:
+        return self.start_tag.end
+
+    @property
+    def content_end(self) -> int:
+        return self.end_tag.start if self.end_tag is not None else self.close
+
+
+@dataclass(frozen=True, slots=True)
+class Unclosed:
+    """An element that needs an end tag and has none: closed at ``at`` by ``reason``."""
+
+    element: Element
+    at: int
+    reason: str  # "parent" (an ancestor's end tag), "block" (end of a Markdown block), "eof"
+
+
+@dataclass(frozen=True, slots=True)
+class Misnested:
+    """``<b><span>…</b></span>``: ``outer_end`` closed ``outer`` while ``inner`` was open."""
+
+    outer: Element
+    inner: Element
+    outer_end: Tag
+    inner_end: Tag
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatched:
+    """``<h3>…</h2>``: an end tag with nothing of its name open, while ``element`` is open."""
+
+    element: Element
+    end_tag: Tag
+
+
+@dataclass(slots=True)
+class Html:
+    tokens: list[Token]
+    root: list[Element]  # top-level elements
+    elements: list[Element]  # every element, in document order
+    unclosed: list[Unclosed]
+    misnested: list[Misnested]
+    mismatched: list[Mismatched]
+    stray_end_tags: list[Tag]
+
+    def tags(self) -> list[Tag]:
+        return [token for token in self.tokens if type(token) is Tag]
+
+    def texts(self) -> list[Text]:
+        return [token for token in self.tokens if type(token) is Text]
+
+
+def parse_html(text: str, blocks: Blocks) -> Html:
+    tokens = tokenize(text, blocks)
+    return _build(tokens, text, blocks)
+
+
+# --- tokenizer -------------------------------------------------------------------------------
+
+
+def tokenize(text: str, blocks: Blocks) -> list[Token]:
+    tokens: list[Token] = []
+    position = blocks.body_start
+    for opaque_start, opaque_end in blocks.opaque:
+        if opaque_start > position:
+            _tokenize_segment(text, position, opaque_start, tokens)
+        start = max(opaque_start, position)
+        if opaque_end > start:
+            tokens.append(Text(start, opaque_end, code=True))
+        position = max(position, opaque_end)
+    if position < len(text):
+        _tokenize_segment(text, position, len(text), tokens)
+    _mark_text_context(tokens, text, blocks)
+    return tokens
+
+
+def _tokenize_segment(text: str, start: int, stop: int, tokens: list[Token]) -> None:
+    position = start
+    text_start = start
+    while True:
+        lt = text.find("<", position, stop)
+        if lt == -1 or lt + 1 >= stop:
+            break
+        token = _tag_at(text, lt, stop)
+        if token is None:
+            position = lt + 1
+            continue
+        if lt > text_start:
+            tokens.append(Text(text_start, lt))
+        tokens.append(token)
+        position = text_start = token.end
+        if type(token) is Tag and not token.is_end and token.name in RAW_TEXT_ELEMENTS and not token.self_closing:
+            close = _find_raw_text_end(text, token.name, position, stop)
+            if close > position:
+                tokens.append(Text(position, close, code=True))
+            position = text_start = close
+    if text_start < stop:
+        tokens.append(Text(text_start, stop))
+
+
+def _find_raw_text_end(text: str, name: str, start: int, stop: int) -> int:
+    closing = re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE)
+    match = closing.search(text, start, stop)
+    return match.start() if match else stop
+
+
+def _tag_at(text: str, lt: int, stop: int) -> Token | None:
+    following = text[lt + 1]
+    if following == "!":
+        if text.startswith("<!--", lt):
+            close = text.find("-->", lt + 4, stop)
+            if close == -1:
+                return Comment(lt, stop, lt + 4, stop, terminated=False)
+            return Comment(lt, close + 3, lt + 4, close)
+        if text.startswith("<![CDATA[", lt):
+            close = text.find("]]>", lt, stop)
+            return Declaration(lt, stop if close == -1 else close + 3, "cdata")
+        close = text.find(">", lt, stop)
+        kind = "doctype" if text[lt + 2 : lt + 9].lower() == "doctype" else "bogus"
+        return Declaration(lt, stop if close == -1 else close + 1, kind)
+    if following == "?":
+        close = text.find(">", lt, stop)
+        return Declaration(lt, stop if close == -1 else close + 1, "processing-instruction")
+    is_end = following == "/"
+    name_start = lt + 2 if is_end else lt + 1
+    if name_start >= stop or not ("a" <= text[name_start].lower() <= "z"):
+        return None  # "<" followed by anything else is text, as in HTML
+    raw_name = _TAG_NAME.match(text, name_start, stop).group()
+    ascii_name = _ASCII_NAME.match(raw_name).group()
+    name_end = name_start + len(raw_name)
+    if is_end:
+        close = text.find(">", name_end, stop)
+        end, terminated = (close + 1, True) if close != -1 else (stop, False)
+        return Tag(True, ascii_name.lower(), lt, end, name_end, glued=raw_name[len(ascii_name) :], terminated=terminated)
+    attributes, end, self_closing, terminated = _attributes(text, name_end, stop)
+    return Tag(
+        False,
+        ascii_name.lower(),
+        lt,
+        end,
+        name_end,
+        attributes,
+        self_closing,
+        glued=raw_name[len(ascii_name) :],
+        terminated=terminated,
+    )
+
+
+def _attributes(text: str, position: int, stop: int) -> tuple[tuple[Attribute, ...], int, bool, bool]:
+    attributes: list[Attribute] = []
+    while True:
+        position = _SPACE.match(text, position, stop).end()
+        if position >= stop:
+            return tuple(attributes), stop, False, False
+        if text[position] == ">":
+            self_closing = text[position - 1] == "/"
+            return tuple(attributes), position + 1, self_closing, True
+        name_match = _ATTRIBUTE_NAME.match(text, position, stop)
+        name_end = name_match.end()
+        equals = _EQUALS.match(text, name_end, stop)
+        if equals is None:
+            attributes.append(Attribute(name_match.group().lower(), position, name_end, None, name_end, name_end, ""))
+            position = name_end
+            continue
+        value_start = equals.end()
+        quote = text[value_start] if value_start < stop else ""
+        if quote in ('"', "'"):
+            close = text.find(quote, value_start + 1, stop)
+            if close == -1:
+                attributes.append(
+                    Attribute(name_match.group().lower(), position, name_end, text[value_start + 1 : stop], value_start + 1, stop, quote)
+                )
+                return tuple(attributes), stop, False, False
+            attributes.append(
+                Attribute(name_match.group().lower(), position, name_end, text[value_start + 1 : close], value_start + 1, close, quote)
+            )
+            position = close + 1
+        else:
+            value_end = _UNQUOTED_VALUE.match(text, value_start, stop).end()
+            attributes.append(
+                Attribute(name_match.group().lower(), position, name_end, text[value_start:value_end], value_start, value_end, "")
+            )
+            position = value_end
+
+
+def _mark_text_context(tokens: list[Token], text: str, blocks: Blocks) -> None:
+    """Flag text inside <pre>/<code> and raw-text elements as code, and Markdown text as such."""
+    code_depth = 0
+    for index, token in enumerate(tokens):
+        kind = type(token)
+        if kind is Tag:
+            if token.name in CODE_ELEMENTS and not token.self_closing:
+                code_depth = max(0, code_depth + (-1 if token.is_end else 1))
+        elif kind is Text:
+            block = blocks.block_at(token.start)
+            markdown = block is not None and block.kind == TEXT
+            if token.code == (token.code or code_depth > 0) and token.markdown == markdown:
+                continue
+            tokens[index] = Text(token.start, token.end, code=token.code or code_depth > 0, markdown=markdown)
+
+
+# --- tree builder ----------------------------------------------------------------------------
+
+
+def _build(tokens: list[Token], text: str, blocks: Blocks) -> Html:
+    root: list[Element] = []
+    elements: list[Element] = []
+    stack: list[Element] = []
+    unclosed: list[Unclosed] = []
+    misnested: list[Misnested] = []
+    mismatched: list[Mismatched] = []
+    stray: list[Tag] = []
+    # Elements an ancestor's end tag closed, by name, waiting for their own end tag to show up.
+    closed_early: dict[str, list[tuple[Element, Element, Tag]]] = {}
+    # A stray end tag seen while ``element`` was the innermost open one: "<h3>…</h2>".
+    pending_mismatch: dict[int, Tag] = {}
+
+    text_blocks = [block for block in blocks.blocks if block.kind == TEXT]
+    block_index = 0
+    block_floor: int | None = None  # stack depth when the current Markdown text block began
+
+    def close_implicitly(element: Element, at: int, reason: str) -> None:
+        element.close = at
+        element.closed_by = reason
+        if element.name in OPTIONAL_END or element.name in VOID_ELEMENTS:
+            return
+        mismatch = pending_mismatch.pop(id(element), None)
+        if mismatch is not None:
+            mismatched.append(Mismatched(element, mismatch))
+            return
+        unclosed.append(Unclosed(element, at, reason))
+
+    def pop_to(depth: int, at: int, reason: str) -> None:
+        while len(stack) > depth:
+            close_implicitly(stack.pop(), at, reason)
+
+    for token in tokens:
+        if type(token) is not Tag:
+            continue
+        # Leaving a Markdown text block closes the phrasing elements opened inside it.
+        while block_index < len(text_blocks) and text_blocks[block_index].end <= token.start:
+            if block_floor is not None:
+                _close_block(stack, block_floor, _content_end(text, text_blocks[block_index]), close_implicitly)
+                block_floor = None
+            block_index += 1
+        if block_index < len(text_blocks) and text_blocks[block_index].start <= token.start and block_floor is None:
+            block_floor = len(stack)
+
+        name = token.name
+        if not token.is_end:
+            implied = _IMPLIED_BY_START.get(name)
+            if implied is not None:
+                closes, boundaries = implied
+                for depth in range(len(stack) - 1, -1, -1):
+                    open_name = stack[depth].name
+                    if open_name in closes:
+                        pop_to(depth, token.start, "implied")
+                        break
+                    if open_name in boundaries:
+                        break
+            if name in _CLOSES_P:
+                for depth in range(len(stack) - 1, -1, -1):
+                    if stack[depth].name == "p":
+                        _close_p(stack, depth, token.start, close_implicitly)
+                        break
+                    if stack[depth].name not in PHRASING_ELEMENTS:
+                        break
+            parent = stack[-1] if stack else None
+            element = Element(name, token, parent)
+            elements.append(element)
+            (parent.children if parent is not None else root).append(element)
+            if name in VOID_ELEMENTS or (token.self_closing and name in ("svg", "math")):
+                element.close = token.end
+                element.closed_by = "end-tag"
+            else:
+                stack.append(element)
+            continue
+
+        depth = _find_open(stack, name)
+        if depth is None:
+            early = closed_early.get(name)
+            if early:
+                outer, inner, outer_end = early.pop()
+                misnested.append(Misnested(outer, inner, outer_end, token))
+                inner.end_tag = token
+                unclosed[:] = [item for item in unclosed if item.element is not inner]
+                continue
+            if name in VOID_ELEMENTS:
+                continue  # "</br>" is read as "<br>"; nothing is left open
+            stray.append(token)
+            if stack and id(stack[-1]) not in pending_mismatch:
+                pending_mismatch[id(stack[-1])] = token
+            continue
+        element = stack[depth]
+        for inner in stack[depth + 1 :]:
+            if inner.name not in OPTIONAL_END:
+                closed_early.setdefault(inner.name, []).append((element, inner, token))
+        pop_to(depth + 1, token.start, "parent")
+        stack.pop()
+        element.end_tag = token
+        element.close = token.end
+        element.closed_by = "end-tag"
+        pending_mismatch.pop(id(element), None)
+
+    if block_floor is not None and block_index < len(text_blocks):
+        _close_block(stack, block_floor, _content_end(text, text_blocks[block_index]), close_implicitly)
+    pop_to(0, len(text.rstrip()), "eof")
+
+    matched_strays = {id(item.end_tag) for item in mismatched}
+    stray = [tag for tag in stray if id(tag) not in matched_strays]
+    unclosed.sort(key=lambda item: item.element.start_tag.start)
+    return Html(tokens, root, elements, unclosed, misnested, mismatched, stray)
+
+
+def _find_open(stack: list[Element], name: str) -> int | None:
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth].name == name:
+            return depth
+    return None
+
+
+def _close_p(stack: list[Element], depth: int, at: int, close_implicitly) -> None:
+    while len(stack) > depth:
+        close_implicitly(stack.pop(), at, "implied" if len(stack) == depth else "parent")
+
+
+def _content_end(text: str, block) -> int:
+    """Where a block's text ends: before its trailing white space and line breaks."""
+    end = block.end
+    while end > block.start and text[end - 1] in " \t\r\n":
+        end -= 1
+    return end
+
+
+def _close_block(stack: list[Element], floor: int, at: int, close_implicitly) -> None:
+    while len(stack) > floor and stack[-1].name in PHRASING_ELEMENTS:
+        close_implicitly(stack.pop(), at, "block")
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def text_content(text: str, start: int, end: int) -> str:
+    return html_lib.unescape(text[start:end])
+
+
+def visible_words(text: str, html: Html) -> list[str]:
+    """Hangul, Latin and digit words of the body as a reader sees them (tags and comments out)."""
+    words: list[str] = []
+    for token in html.tokens:
+        if type(token) is Text:
+            chunk = text[token.start : token.end]
+            if "&" in chunk:
+                chunk = html_lib.unescape(chunk)
+            words.extend(_WORD.findall(chunk))
+    return words

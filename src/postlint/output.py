@@ -1,0 +1,358 @@
+"""Output formats: text, concise, json, github, sarif, junit. They know diagnostics, not rules."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import click
+
+from postlint import __version__
+from postlint.diagnostics import Diagnostic, Safety
+from postlint.engine import FileResult
+from postlint.rule import Rule, all_rules
+from postlint.ruledocs import doc_uri
+
+FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
+# C0/C1 controls and the escape character: a post must not be able to drive the reader's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTEXT = 40  # characters shown on each side of a long line's span
+
+
+def sanitize(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else "?", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A diagnostic with 1-based line/column positions (end exclusive) in its file."""
+
+    path: str
+    diagnostic: Diagnostic
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+def locate(result: FileResult) -> list[Located]:
+    located = []
+    for diagnostic in result.diagnostics:
+        if result.post is None:
+            located.append(Located(result.path, diagnostic, 1, 1, 1, 1))
+            continue
+        line, column = result.post.lines.location(diagnostic.start)
+        end_line, end_column = result.post.lines.location(diagnostic.end)
+        located.append(Located(result.path, diagnostic, line, column, end_line, end_column))
+    return located
+
+
+def _fix_hint(diagnostic: Diagnostic) -> str | None:
+    fix = diagnostic.fix
+    if fix is None:
+        return None
+    if fix.safety is Safety.SAFE:
+        return f"fix: {fix.title} (safe: `postlint fix`)"
+    return f"fix: {fix.title} (unsafe: `postlint fix --unsafe-fixes`)"
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _code_frame(result: FileResult, item: Located, color: bool) -> list[str]:
+    if result.post is None:
+        return []
+    lines = result.post.lines
+    line_start, line_end = lines.line_span(item.line)
+    source = result.post.text[line_start:line_end]
+    start = item.column - 1
+    end = item.end_column - 1 if item.end_line == item.line else len(source)
+    end = max(end, start + 1)
+    window_start = max(0, start - _CONTEXT)
+    window_end = min(len(source), max(end, start + 1) + _CONTEXT)
+    prefix = "…" if window_start > 0 else ""
+    suffix = "…" if window_end < len(source) else ""
+    shown = sanitize(source[window_start:window_end].replace("\t", " "))
+    before = sanitize(source[window_start:start].replace("\t", " "))
+    marked = sanitize(source[start:min(end, len(source))].replace("\t", " ")) or " "
+    gutter = str(item.line)
+    pad = " " * len(gutter)
+    carets = "^" * max(1, _display_width(marked))
+    caret_line = " " * (_display_width(prefix) + _display_width(before)) + carets
+    if color:
+        caret_line = click.style(caret_line, fg="red", bold=True)
+    return [
+        f"{pad} |",
+        f"{gutter} | {prefix}{shown}{suffix}",
+        f"{pad} | {caret_line}",
+    ]
+
+
+def _header(item: Located, color: bool) -> str:
+    location = f"{sanitize(item.path)}:{item.line}:{item.column}:"
+    code = item.diagnostic.code
+    if color:
+        location = click.style(location, bold=True)
+        code = click.style(code, fg="red", bold=True)
+    return f"{location} {code} {sanitize(item.diagnostic.message)}"
+
+
+def format_text(results: list[FileResult], color: bool = False, concise: bool = False) -> str:
+    out: list[str] = []
+    for result in results:
+        for item in locate(result):
+            out.append(_header(item, color))
+            if concise:
+                continue
+            out.extend(_code_frame(result, item, color))
+            hint = _fix_hint(item.diagnostic)
+            if hint:
+                out.append(f"{' ' * len(str(item.line))} = {hint}")
+            out.append("")
+    return "\n".join(out) + ("\n" if out and concise else "")
+
+
+def summary(results: list[FileResult], unsafe_fixes: bool = False) -> str:
+    diagnostics = [diagnostic for result in results for diagnostic in result.diagnostics]
+    if not diagnostics:
+        return f"All checks passed ({_files(len(results))} checked)."
+    files = sum(1 for result in results if result.diagnostics)
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safety is Safety.SAFE)
+    unsafe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safety is Safety.UNSAFE)
+    line = f"Found {_plural(len(diagnostics), 'problem')} in {_files(files)} ({_files(len(results))} checked)."
+    if safe or (unsafe and unsafe_fixes):
+        fixable = safe + (unsafe if unsafe_fixes else 0)
+        line += f"\n[*] {fixable} fixable with `postlint fix{' --unsafe-fixes' if unsafe_fixes else ''}`."
+    if unsafe and not unsafe_fixes:
+        line += f"\n{unsafe} more fixable with `postlint fix --unsafe-fixes`."
+    return line
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _files(count: int) -> str:
+    return _plural(count, "file")
+
+
+def statistics(results: list[FileResult]) -> str:
+    rules = all_rules()
+    counts = Counter(diagnostic.code for result in results for diagnostic in result.diagnostics)
+    fixable = {
+        diagnostic.code
+        for result in results
+        for diagnostic in result.diagnostics
+        if diagnostic.fix is not None
+    }
+    rows = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        name = rules[code].name if code in rules else "postlint"
+        rows.append(f"{count:>6}  {code:<7} {'[*]' if code in fixable else '   '} {name}")
+    return "\n".join(rows)
+
+
+def _json_location(line: int, column: int) -> dict:
+    return {"row": line, "column": column}
+
+
+def _json_fix(result: FileResult, diagnostic: Diagnostic) -> dict | None:
+    fix = diagnostic.fix
+    if fix is None or result.post is None:
+        return None
+    lines = result.post.lines
+    return {
+        "applicability": fix.safety.value,
+        "message": fix.title,
+        "edits": [
+            {
+                "content": edit.content,
+                "location": _json_location(*lines.location(edit.start)),
+                "end_location": _json_location(*lines.location(edit.end)),
+            }
+            for edit in fix.edits
+        ],
+    }
+
+
+def format_json(results: list[FileResult]) -> str:
+    items = []
+    for result in results:
+        for item in locate(result):
+            diagnostic = item.diagnostic
+            items.append(
+                {
+                    "code": diagnostic.code,
+                    "message": diagnostic.message,
+                    "severity": diagnostic.severity.value,
+                    "filename": result.path,
+                    "location": _json_location(item.line, item.column),
+                    "end_location": _json_location(item.end_line, item.end_column),
+                    "fix": _json_fix(result, diagnostic),
+                    "url": doc_uri(diagnostic.code),
+                }
+            )
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def _github_escape(value: str, property_value: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return sanitize(value)
+
+
+def format_github(results: list[FileResult]) -> str:
+    out = []
+    for result in results:
+        for item in locate(result):
+            diagnostic = item.diagnostic
+            level = {"error": "error", "warning": "warning", "info": "notice"}[diagnostic.severity.value]
+            properties = ",".join(
+                [
+                    f"file={_github_escape(result.path, True)}",
+                    f"line={item.line}",
+                    f"col={item.column}",
+                    f"endLine={item.end_line}",
+                    f"endColumn={item.end_column}",
+                    f"title={_github_escape('postlint ' + diagnostic.code, True)}",
+                ]
+            )
+            out.append(f"::{level} {properties}::{_github_escape(diagnostic.code + ' ' + diagnostic.message)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _sarif_level(diagnostic: Diagnostic) -> str:
+    return {"error": "error", "warning": "warning", "info": "note"}[diagnostic.severity.value]
+
+
+def format_sarif(results: list[FileResult]) -> str:
+    rules = all_rules()
+    used = sorted({diagnostic.code for result in results for diagnostic in result.diagnostics})
+    index = {code: position for position, code in enumerate(used)}
+    descriptors = []
+    for code in used:
+        rule: Rule | None = rules.get(code)
+        descriptor = {
+            "id": code,
+            "name": rule.name if rule else "postlint",
+            "shortDescription": {"text": rule.summary if rule else code},
+            "helpUri": doc_uri(code),
+            "defaultConfiguration": {"level": _sarif_level(Diagnostic(code, "", 0, 0, rule.severity)) if rule else "error"},
+        }
+        descriptors.append(descriptor)
+    sarif_results = []
+    for result in results:
+        for item in locate(result):
+            diagnostic = item.diagnostic
+            entry = {
+                "ruleId": diagnostic.code,
+                "ruleIndex": index[diagnostic.code],
+                "level": _sarif_level(diagnostic),
+                "message": {"text": diagnostic.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(result.path)},
+                            "region": {
+                                "startLine": item.line,
+                                "startColumn": item.column,
+                                "endLine": item.end_line,
+                                "endColumn": item.end_column,
+                            },
+                        }
+                    }
+                ],
+            }
+            fix = _sarif_fix(result, diagnostic)
+            if fix is not None:
+                entry["fixes"] = [fix]
+            sarif_results.append(entry)
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "postlint",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/postlint/",
+                        "rules": descriptors,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": sarif_results,
+            }
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _uri(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path.replace("\\", "/"))
+
+
+def _sarif_fix(result: FileResult, diagnostic: Diagnostic) -> dict | None:
+    fix = diagnostic.fix
+    if fix is None or result.post is None:
+        return None
+    lines = result.post.lines
+    replacements = []
+    for edit in fix.edits:
+        line, column = lines.location(edit.start)
+        end_line, end_column = lines.location(edit.end)
+        replacement = {
+            "deletedRegion": {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
+        }
+        if edit.content:
+            replacement["insertedContent"] = {"text": edit.content}
+        replacements.append(replacement)
+    return {
+        "description": {"text": f"{fix.title} ({fix.safety.value})"},
+        "artifactChanges": [{"artifactLocation": {"uri": _uri(result.path)}, "replacements": replacements}],
+    }
+
+
+def format_junit(results: list[FileResult]) -> str:
+    suites = ElementTree.Element("testsuites", name="postlint")
+    total = failures = 0
+    for result in results:
+        located = locate(result)
+        suite = ElementTree.SubElement(
+            suites, "testsuite", name=sanitize(result.path), tests=str(max(1, len(located))), failures=str(len(located))
+        )
+        total += max(1, len(located))
+        failures += len(located)
+        if not located:
+            ElementTree.SubElement(suite, "testcase", name="postlint", classname=sanitize(result.path))
+        for item in located:
+            diagnostic = item.diagnostic
+            case = ElementTree.SubElement(
+                suite,
+                "testcase",
+                name=f"{diagnostic.code} {item.line}:{item.column}",
+                classname=sanitize(result.path),
+                line=str(item.line),
+            )
+            failure = ElementTree.SubElement(case, "failure", message=sanitize(diagnostic.message), type=diagnostic.code)
+            failure.text = sanitize(f"{result.path}:{item.line}:{item.column}: {diagnostic.code} {diagnostic.message}")
+    suites.set("tests", str(total))
+    suites.set("failures", str(failures))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
+
+
+FORMATTERS: dict[str, Callable[[list[FileResult]], str]] = {
+    "json": format_json,
+    "github": format_github,
+    "sarif": format_sarif,
+    "junit": format_junit,
+}

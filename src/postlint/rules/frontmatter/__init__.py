@@ -1,0 +1,1 @@
+"""FM: the front matter has what the site needs, as valid YAML."""

@@ -1,0 +1,1 @@
+"""MK: markup the renderer would print literally, leave open, or drop."""

@@ -1,0 +1,1 @@
+"""SRC: attribution of sources and the links in a post."""

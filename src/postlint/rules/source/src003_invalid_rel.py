@@ -1,0 +1,54 @@
+"""SRC003 invalid-rel: ``rel`` tokens that are not link types, such as ``dofollow``."""
+
+from __future__ import annotations
+
+from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.rule import FixAvailability, Option, rule
+
+# HTML's link types for <a>/<area>/<link>, plus the ones search engines define (sponsored, ugc).
+LINK_TYPES = frozenset(
+    "alternate author bookmark canonical dns-prefetch external help icon license manifest me "
+    "modulepreload next nofollow noopener noreferrer opener pingback preconnect prefetch preload "
+    "prev privacy-policy search stylesheet tag terms-of-service sponsored ugc".split()
+)
+
+
+@rule(
+    code="SRC003",
+    name="invalid-rel",
+    summary="`rel` holds a token that is not a link type (`dofollow`)",
+    fix=FixAvailability.ALWAYS,
+    safety=Safety.SAFE,
+    options={"extra-link-types": Option([], "rel tokens to accept besides HTML's link types")},
+)
+def check(post, options):
+    allowed = LINK_TYPES | {token.lower() for token in options["extra-link-types"]}
+    text = post.text
+    for tag in post.html.tags():
+        if tag.is_end:
+            continue
+        rel = tag.attribute("rel")
+        if rel is None or rel.value is None:
+            continue
+        tokens = rel.value.split()
+        invalid = [token for token in tokens if token.lower() not in allowed]
+        if not invalid:
+            continue
+        kept = [token for token in tokens if token.lower() in allowed]
+        if kept:
+            fix = Fix.safe("remove the invalid rel tokens", Edit(rel.value_start, rel.value_end, " ".join(kept)))
+        else:
+            attribute_end = rel.value_end + (1 if rel.quote else 0)
+            start = rel.name_start
+            while start > tag.name_end and text[start - 1] in " \t\r\n":
+                start -= 1
+            fix = Fix.safe("remove the rel attribute", Edit.delete(start, attribute_end))
+        listed = ", ".join(f"`{token}`" for token in invalid)
+        plural = "is not a link type" if len(invalid) == 1 else "are not link types"
+        yield Problem(
+            rel.value_start,
+            rel.value_end,
+            f"rel {listed} {plural}: browsers and search engines ignore it; remove it "
+            "(links are followed unless marked `nofollow`)",
+            fix,
+        )

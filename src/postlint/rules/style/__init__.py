@@ -1,0 +1,1 @@
+"""ST: inline styles follow the house palette and canonical form."""

@@ -1,0 +1,53 @@
+"""Shared test helpers: lint and fix text with a chosen set of rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from postlint.config import Config
+from postlint.document import Post
+from postlint.engine import Linter
+from postlint.fixer import fix_post
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def linter_for(*codes: str, options: dict | None = None) -> Linter:
+    return Linter(Config(select=list(codes) or ["ALL"], rule_options=options or {}))
+
+
+def lint(text: str, *codes: str, options: dict | None = None):
+    post = Post(text, "test.md")
+    return post, linter_for(*codes, options=options).lint(post)
+
+
+def fix(text: str, *codes: str, unsafe: bool = False, options: dict | None = None) -> str:
+    return fix_post(Post(text, "test.md"), linter_for(*codes, options=options), unsafe=unsafe).post.text
+
+
+def spans(post: Post, diagnostics) -> list[str]:
+    """Diagnostics as ``CODE LINE:COL-ENDLINE:ENDCOL`` strings."""
+    out = []
+    for diagnostic in diagnostics:
+        line, column = post.lines.location(diagnostic.start)
+        end_line, end_column = post.lines.location(diagnostic.end)
+        out.append(f"{diagnostic.code} {line}:{column}-{end_line}:{end_column}")
+    return out
+
+
+def shared_corpus() -> list[Path]:
+    corpus = SHARED / "corpus"
+    if not corpus.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return sorted(corpus.iterdir())
+
+
+def shared_seeds() -> list[Path]:
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("../shared/seeds is not present")
+    return sorted(seeds.iterdir())

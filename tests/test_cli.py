@@ -1,0 +1,187 @@
+"""The command line: exit codes, selection, configuration errors, stdin, fix and diff."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from postlint.cli import main
+
+DIRTY = '---\ntitle: t\ncategories: [IT]\nexcerpt: e\nimage: /a.jpg\n---\n<p>출처: <a href="https://x.kr" rel="dofollow">x</a></p>\n'
+CLEAN = DIRTY.replace(' rel="dofollow"', "")
+
+
+def run(*args, input=None, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args), input=input)
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args), input=input)
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def posts(tmp_path: Path) -> Path:
+    (tmp_path / "dirty.md").write_text(DIRTY, encoding="utf-8")
+    (tmp_path / "clean.md").write_text(CLEAN, encoding="utf-8")
+    return tmp_path
+
+
+def test_clean_file_exits_0(posts):
+    result = run("check", "--select", "SRC003", str(posts / "clean.md"))
+    assert result.exit_code == 0, result.output
+    assert "All checks passed" in result.output
+
+
+def test_problems_exit_1_with_exact_location(posts):
+    result = run("check", "--select", "SRC003", "--output-format", "concise", str(posts / "dirty.md"))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(f"{posts / 'dirty.md'}:7:36: SRC003 rel `dofollow`")
+
+
+def test_exit_zero(posts):
+    assert run("check", "--select", "SRC003", "--exit-zero", str(posts)).exit_code == 0
+
+
+def test_ignore_and_prefix_selection(posts):
+    assert run("check", "--select", "SRC", "--ignore", "SRC003", str(posts / "dirty.md")).output.count("SRC003") == 0
+    assert run("check", "--select", "SR", str(posts / "dirty.md")).exit_code == 1
+
+
+def test_nonexistent_path_exits_2_and_others_still_run(posts):
+    result = run("check", "--select", "SRC003", str(posts / "nope.md"), str(posts / "dirty.md"))
+    assert result.exit_code == 2
+    assert "nope.md: no such file or directory" in result.output
+    assert "SRC003" in result.output
+
+
+def test_directory_without_posts(tmp_path):
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 0
+    assert "No posts found" in result.output
+
+
+def test_unknown_selector_is_a_usage_error(posts):
+    result = run("check", "--select", "XX999", str(posts))
+    assert result.exit_code == 2
+    assert "unknown rule code or prefix 'XX999'" in result.output
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ('[tool.postlint]\nselct = ["MK"]\n', "unknown key 'selct'"),
+        ('[tool.postlint]\nselect = "MK"\n', "'select' must be a list of strings"),
+        ("[tool.postlint.rules.SRC003]\nbogus = 1\n", "rules.SRC003: unknown option 'bogus'"),
+        ('[tool.postlint.rules.SRC003]\nextra-link-types = "x"\n', "rules.SRC003.extra-link-types: expected a list of strings"),
+        ("[tool.postlint.rules.ZZ001]\n", "unknown rule 'ZZ001'"),
+        ("[tool.postlint\n", "not valid TOML"),
+    ],
+)
+def test_config_errors_name_the_key_and_exit_2(posts, config, message):
+    (posts / "pyproject.toml").write_text(config, encoding="utf-8")
+    result = run("check", ".", cwd=posts)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_config_is_found_upward_and_applied(posts):
+    (posts / "postlint.toml").write_text('select = ["SRC003"]\n[rules.SRC003]\nextra-link-types = ["dofollow"]\n')
+    sub = posts / "sub"
+    sub.mkdir()
+    (sub / "a.md").write_text(DIRTY, encoding="utf-8")
+    assert run("check", "sub", cwd=posts).exit_code == 0
+    assert run("check", ".", cwd=sub).exit_code == 0
+
+
+def test_exclude_and_gitignore_are_respected(posts):
+    (posts / ".gitignore").write_text("ignored/\n")
+    (posts / "ignored").mkdir()
+    (posts / "ignored" / "x.md").write_text(DIRTY)
+    (posts / "drafts").mkdir()
+    (posts / "drafts" / "x.md").write_text(DIRTY)
+    (posts / "postlint.toml").write_text('select = ["SRC003"]\nexclude = ["drafts/"]\n')
+    result = run("check", "--output-format", "concise", ".", cwd=posts)
+    assert "ignored" not in result.output and "drafts" not in result.output
+    assert "dirty.md" in result.output
+
+
+def test_stdin_with_filename():
+    result = run("check", "--select", "SRC003", "--output-format", "json", "--stdin-filename", "a.md", "-", input=DIRTY)
+    assert result.exit_code == 1
+    assert json.loads(result.output)[0]["filename"] == "a.md"
+
+
+def test_fix_stdin_prints_the_fixed_text():
+    result = run("fix", "--select", "SRC003", "-", input=DIRTY)
+    assert result.stdout_bytes.decode() == CLEAN
+
+
+def test_fix_writes_and_a_second_run_changes_nothing(posts):
+    first = run("fix", "--select", "SRC003", str(posts))
+    assert first.exit_code == 0, first.output
+    assert (posts / "dirty.md").read_text(encoding="utf-8") == CLEAN
+    before = {path: path.read_bytes() for path in posts.iterdir()}
+    second = run("fix", "--select", "SRC003", str(posts))
+    assert second.exit_code == 0
+    assert {path: path.read_bytes() for path in posts.iterdir()} == before
+
+
+def test_fix_diff_writes_nothing_and_exits_1(posts):
+    result = run("fix", "--diff", "--select", "SRC003", str(posts))
+    assert result.exit_code == 1
+    assert '-<p>출처: <a href="https://x.kr" rel="dofollow">x</a></p>' in result.output
+    assert '+<p>출처: <a href="https://x.kr">x</a></p>' in result.output
+    assert (posts / "dirty.md").read_text(encoding="utf-8") == DIRTY
+    assert run("fix", "--diff", "--select", "SRC003", str(posts / "clean.md")).exit_code == 0
+
+
+def test_undecodable_file_is_pl002_and_others_go_on(posts):
+    (posts / "bad.md").write_bytes(b"---\ntitle: \xff\n---\n")
+    result = run("check", "--select", "SRC003", "--output-format", "concise", str(posts))
+    assert result.exit_code == 1
+    assert f"{posts / 'bad.md'}:1:1: PL002 not valid UTF-8: byte 0xff at byte offset 11" in result.output
+    assert "dirty.md:7:36: SRC003" in result.output
+
+
+def test_fix_leaves_a_read_only_file_alone(posts):
+    target = posts / "dirty.md"
+    target.chmod(0o444)
+    try:
+        result = run("fix", "--select", "SRC003", str(target))
+    finally:
+        target.chmod(0o644)
+    assert result.exit_code == 1
+    assert "read-only" in result.output
+    assert target.read_text(encoding="utf-8") == DIRTY
+
+
+def test_rules_and_explain():
+    listing = run("rules")
+    assert listing.exit_code == 0 and "SRC003  invalid-rel" in listing.output
+    explained = run("explain", "SRC003")
+    assert explained.exit_code == 0 and "invalid-rel" in explained.output
+    assert run("explain", "invalid-rel").exit_code == 0
+    assert run("explain", "XX001").exit_code == 2
+
+
+def test_console_script_runs_on_the_examples():
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    result = subprocess.run(
+        [sys.executable, "-m", "postlint.cli", "check", "--output-format", "concise", str(examples)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "\x1b[" not in result.stdout
