@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from postlint.engine import FileResult, Linter
 from postlint.output import FORMATS, FORMATTERS, format_text, sanitize, statistics, summary
 from postlint.rule import all_rules
 from postlint.ruledocs import doc_text
-from postlint.runner import FixMode, FixResult, check_bytes, check_file, fix_file, has_internal_error
+from postlint.runner import FixMode, FixResult, check_bytes, check_files, fix_file, fix_files, has_internal_error
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 
@@ -47,6 +48,16 @@ def selection_options(command):
         return command(config=config, **kwargs)
 
     return wrapper
+
+
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
+    help="Processes to use when there are many files.",
+)
 
 
 def _override(config: Config, select: list[str], extend_select: list[str], ignore: list[str]) -> Config:
@@ -96,6 +107,12 @@ def _stdin_display(stdin_filename: str | None) -> tuple[str, Path | None]:
 @click.version_option(__version__, prog_name="postlint")
 def main() -> None:
     """Lint and fix blog posts: Markdown with raw HTML and YAML front matter."""
+    # SIGTERM unwinds like Ctrl-C, so a write in progress removes its temporary file.
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt  # click reports it ("Aborted!") and exits 1
 
 
 @main.command()
@@ -104,7 +121,8 @@ def main() -> None:
 @click.option("--statistics", "show_statistics", is_flag=True, help="Count the problems by rule.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the problems only, no summary.")
-def check(config: Config, paths, stdin_filename, output_format, show_statistics, exit_zero, quiet):
+@jobs_option
+def check(config: Config, paths, stdin_filename, output_format, show_statistics, exit_zero, quiet, jobs):
     """Report problems in posts (files or directories; `-` for stdin)."""
     linter = Linter(config)
     files, stdin, errors = _targets(paths, config)
@@ -113,11 +131,32 @@ def check(config: Config, paths, stdin_filename, output_format, show_statistics,
     if stdin:
         display, path = _stdin_display(stdin_filename)
         results.append(check_bytes(linter, sys.stdin.buffer.read(), display, path))
-    results.extend(check_file(linter, file, str(file)) for file in files)
+    results.extend(_with_progress(check_files(linter, files, jobs), len(files), output_format))
     if not results and not errors and not quiet:
         click.echo("No posts found (looked for *.md, *.markdown, *.html).", err=True)
     _emit(results, output_format, show_statistics, quiet)
     sys.exit(_exit_code(results, errors, exit_zero))
+
+
+# Below this many files a run is too short for a progress bar to help.
+PROGRESS_THRESHOLD = 200
+
+
+def _with_progress(results, total: int, output_format: str):
+    """Show a progress bar on stderr, only for long runs on a terminal, never in CI or piped."""
+    show = (
+        total >= PROGRESS_THRESHOLD
+        and sys.stderr.isatty()
+        and not os.environ.get("CI")
+        and output_format in ("text", "concise")
+    )
+    if not show:
+        yield from results
+        return
+    with click.progressbar(length=total, file=sys.stderr, label="Checking", show_pos=True) as bar:
+        for result in results:
+            bar.update(1)
+            yield result
 
 
 def _emit(results: list[FileResult], output_format: str, show_statistics: bool, quiet: bool, unsafe: bool = False) -> None:
@@ -143,7 +182,7 @@ def _exit_code(results: list[FileResult], errors: list[str], exit_zero: bool) ->
     return EXIT_PROBLEMS if any(result.diagnostics for result in results) else EXIT_CLEAN
 
 
-def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode: FixMode, verb: str) -> None:
+def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode: FixMode, verb: str, jobs: int) -> None:
     linter = Linter(config)
     files, stdin, errors = _targets(paths, config)
     _report_path_errors(errors)
@@ -155,7 +194,7 @@ def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode
         if not diff:
             sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else outcome.original or b"")
             sys.stdout.flush()
-    outcomes.extend(fix_file(linter, file, str(file), mode) for file in files)
+    outcomes.extend(fix_files(linter, files, jobs, mode))
     for outcome in outcomes:
         if outcome.message:
             click.echo(f"postlint: {sanitize(outcome.message)}", err=True)
@@ -190,17 +229,19 @@ def sanitize_diff(text: str) -> str:
 @click.option("--diff", is_flag=True, help="Print the changes as a unified diff; write nothing.")
 @click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print the remaining problems only, no summary.")
-def fix(config: Config, paths, stdin_filename, unsafe_fixes, diff, output_format, quiet):
+@jobs_option
+def fix(config: Config, paths, stdin_filename, unsafe_fixes, diff, output_format, quiet, jobs):
     """Fix what can be fixed, in place, and report what remains."""
     mode = FixMode(unsafe=unsafe_fixes, write=not diff)
-    _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode, "Fixed")
+    _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode, "Fixed", jobs)
 
 
 @main.command(name="format")
 @selection_options
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if a file would change; write nothing.")
 @click.option("--diff", is_flag=True, help="Print the changes as a unified diff; write nothing.")
-def format_command(config: Config, paths, stdin_filename, check_only, diff):
+@jobs_option
+def format_command(config: Config, paths, stdin_filename, check_only, diff, jobs):
     """Apply only the safe formatting fixes (canonical styles, spacer paragraphs, empty tags)."""
     codes = frozenset(rule.code for rule in all_rules().values() if rule.formatting)
     linter = Linter(config, only=set(codes))
@@ -214,7 +255,7 @@ def format_command(config: Config, paths, stdin_filename, check_only, diff):
         outcomes.append(outcome)
         if not (check_only or diff):
             sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else outcome.original or b"")
-    outcomes.extend(fix_file(linter, file, str(file), mode) for file in files)
+    outcomes.extend(fix_files(linter, files, jobs, mode))
     changed = [outcome for outcome in outcomes if outcome.fixed is not None]
     for outcome in outcomes:
         if outcome.message:

@@ -25,7 +25,7 @@ _BINARY_SIGNATURES = {
 }
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FENCE_LINE = re.compile(r"---[ \t]*(?:\r\n|\r|\n|$)")
-_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)", re.MULTILINE)
+_CLOSING_FENCE = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
 # Front matter with more YAML nodes than this is refused rather than built (alias bombs).
 MAX_YAML_NODES = 100_000
 
@@ -143,12 +143,23 @@ def find_front_matter(text: str) -> FrontMatter | None:
     if opening is None:
         return None
     content_start = opening.end()
-    closing = _CLOSING_FENCE.search(text, content_start)
+    closing = None
+    for line_start in _line_starts(text, content_start):
+        closing = _CLOSING_FENCE.match(text, line_start)
+        if closing is not None:
+            break
     if closing is None:
         return FrontMatter(0, len(text), content_start, len(text), terminated=False)
     content_end = closing.start()
     front_matter = FrontMatter(0, closing.end(), content_start, content_end, terminated=True)
     return _parse_yaml(text, front_matter)
+
+
+def _line_starts(text: str, start: int):
+    yield start
+    for match in _LINE_BREAK.finditer(text, start):
+        if match.end() < len(text):
+            yield match.end()
 
 
 def _parse_yaml(text: str, front_matter: FrontMatter) -> FrontMatter:
@@ -167,7 +178,7 @@ def _parse_yaml(text: str, front_matter: FrontMatter) -> FrontMatter:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         offset = base + (mark.index if mark is not None else 0)
-        message = " ".join(part for part in (error.context, error.problem) if part)
+        message = ": ".join(part for part in (error.context, error.problem) if part)
         return replace(front_matter, error=YamlProblem(message, offset))
     except yaml.YAMLError as error:  # e.g. a reader error on a control character
         return replace(front_matter, error=YamlProblem(str(error).splitlines()[0], base))

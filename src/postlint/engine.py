@@ -22,6 +22,7 @@ class Linter:
 
     def __init__(self, config: Config, only: set[str] | None = None):
         self.config = config
+        self.only = only
         enabled = set(config.enabled_codes())
         self.enabled_codes = enabled if only is None else enabled & only
         self.rules: list[tuple[Rule, dict[str, Any]]] = [

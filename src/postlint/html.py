@@ -64,6 +64,15 @@ _ATTRIBUTE_NAME = re.compile(r"[^\s/>][^\s/>=]*")
 _EQUALS = re.compile(r"\s*=\s*")
 _UNQUOTED_VALUE = re.compile(r"[^\s>]*")
 _WORD = re.compile(r"[^\W_]+")
+# Well-formed tags, the common case, in one match each; anything else takes the careful path.
+# Attributes are separated by required white space and no part can contain it, so a failed
+# match gives up in time linear in the tag's length.
+_FAST_START_TAG = re.compile(
+    r"""<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
+)
+_FAST_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>")
+_FAST_END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +133,23 @@ class Declaration:
     kind: str  # "doctype", "cdata", "processing-instruction", "bogus"
 
 
-Token = Tag | Text | Comment | Declaration
+@dataclass(frozen=True, slots=True)
+class Autolink:
+    """``<https://…>`` or ``<name@example.com>`` in Markdown text: a link, not a tag."""
+
+    start: int
+    end: int
+
+    @property
+    def url_start(self) -> int:
+        return self.start + 1
+
+    @property
+    def url_end(self) -> int:
+        return self.end - 1
+
+
+Token = Tag | Text | Comment | Declaration | Autolink
 
 
 @dataclass(slots=True, eq=False)
@@ -201,17 +226,44 @@ def parse_html(text: str, blocks: Blocks) -> Html:
 def tokenize(text: str, blocks: Blocks) -> list[Token]:
     tokens: list[Token] = []
     position = blocks.body_start
-    for opaque_start, opaque_end in blocks.opaque:
-        if opaque_start > position:
-            _tokenize_segment(text, position, opaque_start, tokens)
-        start = max(opaque_start, position)
-        if opaque_end > start:
-            tokens.append(Text(start, opaque_end, code=True))
-        position = max(position, opaque_end)
+    for code_start, code_end in blocks.code_spans:
+        if code_start > position:
+            _tokenize_segment(text, position, code_start, tokens)
+        start = max(code_start, position)
+        if code_end > start:
+            tokens.append(Text(start, code_end, code=True))
+        position = max(position, code_end)
     if position < len(text):
         _tokenize_segment(text, position, len(text), tokens)
+    if blocks.liquid:
+        tokens = _carve_liquid(tokens, blocks.liquid)
     _mark_text_context(tokens, text, blocks)
     return tokens
+
+
+def _carve_liquid(tokens: list[Token], liquid: list[tuple[int, int]]) -> list[Token]:
+    """Liquid tags in text become opaque text of their own; inside a tag they are just part of
+    an attribute value (Jekyll renders them before any browser sees the HTML)."""
+    carved: list[Token] = []
+    index = 0
+    for token in tokens:
+        if type(token) is not Text or token.code:
+            carved.append(token)
+            continue
+        while index < len(liquid) and liquid[index][1] <= token.start:
+            index += 1
+        position = token.start
+        probe = index
+        while probe < len(liquid) and liquid[probe][0] < token.end:
+            start, end = max(liquid[probe][0], token.start), min(liquid[probe][1], token.end)
+            if start > position:
+                carved.append(Text(position, start))
+            carved.append(Text(start, end, code=True))
+            position = end
+            probe += 1
+        if position < token.end:
+            carved.append(Text(position, token.end))
+    return carved
 
 
 def _tokenize_segment(text: str, start: int, stop: int, tokens: list[Token]) -> None:
@@ -261,6 +313,9 @@ def _tag_at(text: str, lt: int, stop: int) -> Token | None:
     if following == "?":
         close = text.find(">", lt, stop)
         return Declaration(lt, stop if close == -1 else close + 1, "processing-instruction")
+    fast = (_FAST_END_TAG if following == "/" else _FAST_START_TAG).match(text, lt, stop)
+    if fast is not None:
+        return _fast_tag(fast, following == "/")
     is_end = following == "/"
     name_start = lt + 2 if is_end else lt + 1
     if name_start >= stop or not ("a" <= text[name_start].lower() <= "z"):
@@ -284,6 +339,27 @@ def _tag_at(text: str, lt: int, stop: int) -> Token | None:
         glued=raw_name[len(ascii_name) :],
         terminated=terminated,
     )
+
+
+def _fast_tag(match: re.Match, is_end: bool) -> Tag:
+    name = match.group(1).lower()
+    if is_end:
+        return Tag(True, name, match.start(), match.end(), match.end(1))
+    attributes = []
+    if match.end(2) > match.start(2):
+        for attribute in _FAST_ATTRIBUTE.finditer(match.string, match.start(2), match.end(2)):
+            name_start, name_end = attribute.span(1)
+            if attribute.group(2) is None:
+                attributes.append(Attribute(attribute.group(1).lower(), name_start, name_end, None, name_end, name_end, ""))
+                continue
+            for group, quote in ((3, '"'), (4, "'"), (5, "")):
+                if attribute.group(group) is not None:
+                    value_start, value_end = attribute.span(group)
+                    attributes.append(
+                        Attribute(attribute.group(1).lower(), name_start, name_end, attribute.group(group), value_start, value_end, quote)
+                    )
+                    break
+    return Tag(False, name, match.start(), match.end(), match.end(1), tuple(attributes), match.group(3) == "/")
 
 
 def _attributes(text: str, position: int, stop: int) -> tuple[tuple[Attribute, ...], int, bool, bool]:
@@ -324,19 +400,30 @@ def _attributes(text: str, position: int, stop: int) -> tuple[tuple[Attribute, .
 
 
 def _mark_text_context(tokens: list[Token], text: str, blocks: Blocks) -> None:
-    """Flag text inside <pre>/<code> and raw-text elements as code, and Markdown text as such."""
+    """Flag text inside <pre>/<code> and raw-text elements as code, and Markdown text as such;
+    in Markdown text, ``<https://…>`` is an autolink, not a tag."""
+    text_blocks = [block for block in blocks.blocks if block.kind == TEXT]
+    block_index = 0
     code_depth = 0
     for index, token in enumerate(tokens):
         kind = type(token)
+        if kind is not Tag and kind is not Text:
+            continue
+        while block_index < len(text_blocks) and text_blocks[block_index].end <= token.start:
+            block_index += 1
+        markdown = block_index < len(text_blocks) and text_blocks[block_index].start <= token.start
         if kind is Tag:
+            if markdown and not token.is_end and (token.glued.startswith(":") or "@" in token.glued):
+                autolink = _AUTOLINK.match(text, token.start, token.end)
+                if autolink is not None and autolink.end() == token.end:
+                    tokens[index] = Autolink(token.start, token.end)
+                    continue
             if token.name in CODE_ELEMENTS and not token.self_closing:
                 code_depth = max(0, code_depth + (-1 if token.is_end else 1))
-        elif kind is Text:
-            block = blocks.block_at(token.start)
-            markdown = block is not None and block.kind == TEXT
-            if token.code == (token.code or code_depth > 0) and token.markdown == markdown:
-                continue
-            tokens[index] = Text(token.start, token.end, code=token.code or code_depth > 0, markdown=markdown)
+            continue
+        code = token.code or code_depth > 0
+        if code != token.code or markdown:
+            tokens[index] = Text(token.start, token.end, code=code, markdown=markdown)
 
 
 # --- tree builder ----------------------------------------------------------------------------
@@ -488,7 +575,7 @@ def visible_words(text: str, html: Html) -> list[str]:
     """Hangul, Latin and digit words of the body as a reader sees them (tags and comments out)."""
     words: list[str] = []
     for token in html.tokens:
-        if type(token) is Text:
+        if type(token) is Text or type(token) is Autolink:
             chunk = text[token.start : token.end]
             if "&" in chunk:
                 chunk = html_lib.unescape(chunk)

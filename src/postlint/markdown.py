@@ -69,9 +69,11 @@ class Blocks:
     body_start: int
     blocks: list[Block] = field(default_factory=list)
     inline_code: list[tuple[int, int]] = field(default_factory=list)
-    liquid: list[tuple[int, int]] = field(default_factory=list)
+    liquid: list[tuple[int, int]] = field(default_factory=list)  # Liquid tags and raw regions
+    liquid_raw: list[tuple[int, int]] = field(default_factory=list)  # ``{% raw %}…{% endraw %}``
     _starts: list[int] = field(default_factory=list)
     _opaque: list[tuple[int, int]] | None = None
+    _code: list[tuple[int, int]] | None = None
 
     def block_at(self, offset: int) -> Block | None:
         index = bisect_right(self._starts, offset) - 1
@@ -83,25 +85,32 @@ class Blocks:
     def opaque(self) -> list[tuple[int, int]]:
         """Sorted, disjoint spans whose characters are not HTML or Markdown: code and Liquid."""
         if self._opaque is None:
-            spans = sorted(
-                [(block.start, block.end) for block in self.blocks if block.kind == CODE]
-                + self.inline_code
-                + self.liquid
-            )
-            merged: list[tuple[int, int]] = []
-            for start, end in spans:
-                if merged and start <= merged[-1][1]:
-                    if end > merged[-1][1]:
-                        merged[-1] = (merged[-1][0], end)
-                else:
-                    merged.append((start, end))
-            self._opaque = merged
+            self._opaque = _merge([*self.code_spans, *self.liquid])
         return self._opaque
+
+    @property
+    def code_spans(self) -> list[tuple[int, int]]:
+        """Sorted, disjoint spans of code: code blocks, inline code, ``{% raw %}`` regions."""
+        if self._code is None:
+            blocks = [(block.start, block.end) for block in self.blocks if block.kind == CODE]
+            self._code = _merge([*blocks, *self.inline_code, *self.liquid_raw])
+        return self._code
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def scan_blocks(text: str, body_start: int) -> Blocks:
     result = Blocks(body_start)
-    result.liquid = _liquid_spans(text, body_start)
+    result.liquid, result.liquid_raw = _liquid_spans(text, body_start)
     blocks = result.blocks
     fence: tuple[str, int] | None = None  # (fence character, length) while inside a fence
     html_end: re.Pattern | None = None  # end condition of the open HTML block; None = blank line
@@ -270,9 +279,11 @@ def _inline_code_spans(text: str, blocks: list[Block]) -> list[tuple[int, int]]:
     return spans
 
 
-def _liquid_spans(text: str, start: int) -> list[tuple[int, int]]:
-    """``{% raw %}…{% endraw %}`` regions and ``{% … %}`` / ``{{ … }}`` tags, left untouched."""
+def _liquid_spans(text: str, start: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """``{% … %}`` / ``{{ … }}`` tags and ``{% raw %}…{% endraw %}`` regions (all of them, and
+    the raw regions alone), left untouched."""
     spans: list[tuple[int, int]] = []
+    raw_regions: list[tuple[int, int]] = []
     unclosable: set[str] = set()  # once a closer is missing, no later opener can find one
     position = start
     while True:
@@ -294,6 +305,7 @@ def _liquid_spans(text: str, start: int) -> list[tuple[int, int]]:
         if raw:
             closing = _LIQUID_RAW_CLOSE.search(text, end)
             end = closing.end() if closing else len(text)
+            raw_regions.append((open_at, end))
         spans.append((open_at, end))
         position = end
-    return spans
+    return spans, raw_regions

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import click
 
 from postlint import __version__
+from postlint.config import ENGINE_CODES
 from postlint.diagnostics import Diagnostic, Safety
 from postlint.engine import FileResult
 from postlint.rule import Rule, all_rules
@@ -20,12 +21,36 @@ from postlint.ruledocs import doc_uri
 
 FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
 # C0/C1 controls and the escape character: a post must not be able to drive the reader's terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Also what no output may carry: lone surrogates (a file name that is not UTF-8, kept by Python as
+# \udc80-\udcff) cannot be encoded, and U+FFFE/U+FFFF are not allowed in XML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTEXT = 40  # characters shown on each side of a long line's span
 
 
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return "?"
+
+
 def sanitize(text: str) -> str:
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else "?", text)
+    return _CONTROL.sub(_escape, text)
+
+
+def _one_line(text: str) -> str:
+    """``sanitize`` that also keeps ``text`` on one line (a file name or message with a line break
+    must not start what looks like another diagnostic)."""
+    return sanitize(text).replace("\n", "\\x0a").replace("\t", " ")
+
+
+def _encodable(text: str) -> str:
+    """``text`` with the undecodable bytes of a file name escaped, for the data formats (JSON escapes
+    control characters itself)."""
+    return _SURROGATE.sub(_escape, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +86,16 @@ def _fix_hint(diagnostic: Diagnostic) -> str | None:
     return f"fix: {fix.title} (unsafe: `postlint fix --unsafe-fixes`)"
 
 
+def _char_width(char: str) -> int:
+    """Terminal cells: 2 for wide (Hangul, CJK), 0 for combining marks, format characters and the
+    conjoining vowels and final consonants of decomposed Hangul, 1 otherwise."""
+    if unicodedata.category(char) in ("Mn", "Me", "Cf") or "\u1160" <= char <= "\u11ff" or "\ud7b0" <= char <= "\ud7ff":
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return sum(_char_width(char) for char in text)
 
 
 def _code_frame(result: FileResult, item: Located, color: bool) -> list[str]:
@@ -95,12 +128,12 @@ def _code_frame(result: FileResult, item: Located, color: bool) -> list[str]:
 
 
 def _header(item: Located, color: bool) -> str:
-    location = f"{sanitize(item.path)}:{item.line}:{item.column}:"
+    location = f"{_one_line(item.path)}:{item.line}:{item.column}:"
     code = item.diagnostic.code
     if color:
         location = click.style(location, bold=True)
         code = click.style(code, fg="red", bold=True)
-    return f"{location} {code} {sanitize(item.diagnostic.message)}"
+    return f"{location} {code} {_one_line(item.diagnostic.message)}"
 
 
 def format_text(results: list[FileResult], color: bool = False, concise: bool = False) -> str:
@@ -191,7 +224,7 @@ def format_json(results: list[FileResult]) -> str:
                     "code": diagnostic.code,
                     "message": diagnostic.message,
                     "severity": diagnostic.severity.value,
-                    "filename": result.path,
+                    "filename": _encodable(result.path),
                     "location": _json_location(item.line, item.column),
                     "end_location": _json_location(item.end_line, item.end_column),
                     "fix": _json_fix(result, diagnostic),
@@ -242,10 +275,12 @@ def format_sarif(results: list[FileResult]) -> str:
         descriptor = {
             "id": code,
             "name": rule.name if rule else "postlint",
-            "shortDescription": {"text": rule.summary if rule else code},
-            "helpUri": doc_uri(code),
+            "shortDescription": {"text": rule.summary if rule else ENGINE_CODES.get(code, code)},
             "defaultConfiguration": {"level": _sarif_level(Diagnostic(code, "", 0, 0, rule.severity)) if rule else "error"},
         }
+        uri = doc_uri(code)
+        if uri is not None:  # the engine's own codes (PL…) have no document; null is not a URI
+            descriptor["helpUri"] = uri
         descriptors.append(descriptor)
     sarif_results = []
     for result in results:
@@ -298,7 +333,8 @@ def format_sarif(results: list[FileResult]) -> str:
 def _uri(path: str) -> str:
     from urllib.parse import quote
 
-    return quote(path.replace("\\", "/"))
+    # Undecodable bytes of a file name (surrogateescape) become their own %XX escapes.
+    return quote(path.replace("\\", "/").encode("utf-8", "surrogateescape"))
 
 
 def _sarif_fix(result: FileResult, diagnostic: Diagnostic) -> dict | None:

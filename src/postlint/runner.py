@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from postlint.atomic import WriteRefused, replace_if_unchanged
+from postlint.config import Config
 from postlint.diagnostics import Diagnostic
 from postlint.document import DecodeError, Post
 from postlint.engine import FileResult, Linter, unreadable
@@ -94,3 +98,65 @@ def fix_file(linter: Linter, path: Path | None, display: str, mode: FixMode, dat
 
 def has_internal_error(diagnostics: list[Diagnostic]) -> bool:
     return any(diagnostic.code == "PL001" for diagnostic in diagnostics)
+
+
+# --- many files ------------------------------------------------------------------------------
+
+# Below this many files a process pool costs more (start-up, imports) than it saves.
+PARALLEL_THRESHOLD = 64
+_worker_linter: Linter | None = None
+
+
+def _start_worker(config: Config, only: set[str] | None) -> None:
+    global _worker_linter
+    _worker_linter = Linter(config, only)
+
+
+def _light(result: FileResult) -> FileResult:
+    """The result with its post's text only, not the parse trees built from it (less to send)."""
+    if result.post is not None:
+        result.post = Post(result.post.text, result.post.path, result.post.bom)
+    return result
+
+
+def _check_in_worker(path: Path) -> FileResult:
+    assert _worker_linter is not None
+    return _light(check_file(_worker_linter, path, str(path)))
+
+
+def _fix_in_worker(task: tuple[Path, FixMode]) -> FixResult:
+    assert _worker_linter is not None
+    path, mode = task
+    outcome = fix_file(_worker_linter, path, str(path), mode)
+    _light(outcome.result)
+    return outcome
+
+
+def _pool(linter: Linter, jobs: int) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(linter.config, linter.only))
+
+
+def _chunk(count: int, jobs: int) -> int:
+    return max(1, min(64, count // (jobs * 8)))
+
+
+def check_files(linter: Linter, files: list[Path], jobs: int) -> Iterator[FileResult]:
+    """Check ``files``, yielding results in order; ``jobs`` > 1 uses that many processes."""
+    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
+        for path in files:
+            yield check_file(linter, path, str(path))
+        return
+    with _pool(linter, jobs) as pool:
+        yield from pool.map(_check_in_worker, files, chunksize=_chunk(len(files), jobs))
+
+
+def fix_files(linter: Linter, files: list[Path], jobs: int, mode: FixMode) -> Iterator[FixResult]:
+    """Fix ``files`` (writing them unless ``mode.write`` is False), yielding results in order."""
+    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
+        for path in files:
+            yield fix_file(linter, path, str(path), mode)
+        return
+    with _pool(linter, jobs) as pool:
+        yield from pool.map(_fix_in_worker, [(path, mode) for path in files], chunksize=_chunk(len(files), jobs))

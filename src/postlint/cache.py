@@ -1,0 +1,87 @@
+"""The check cache: diagnostics of unchanged files, keyed by content, configuration and version.
+
+One JSON file per resolved configuration under ``.postlint_cache/``, read once and written once
+per run through a temporary file and a rename, so two runs sharing it never see a torn file (the
+last writer wins; a lost entry only costs a re-check). JSON, not pickle: a cache directory can
+come from anywhere, and loading it must never run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from postlint import __version__
+from postlint.diagnostics import Diagnostic, Edit, Fix, Safety, Severity
+
+CACHE_DIRECTORY = ".postlint_cache"
+
+
+def content_key(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Cache:
+    def __init__(self, root: Path, fingerprint: str):
+        self.directory = root / CACHE_DIRECTORY
+        self.path = self.directory / f"v{__version__}-{fingerprint[:20]}.json"
+        self.entries: dict[str, list] = {}
+        self.dirty = False
+        try:
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self.entries = loaded
+        except (OSError, ValueError):
+            pass  # no cache yet, or a damaged one: start afresh
+
+    def get(self, path: str, key: str) -> list[Diagnostic] | None:
+        entry = self.entries.get(path)
+        if not entry or entry[0] != key:
+            return None
+        try:
+            return [_decode(item) for item in entry[1]]
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+
+    def put(self, path: str, key: str, diagnostics: list[Diagnostic]) -> None:
+        self.entries[path] = [key, [_encode(diagnostic) for diagnostic in diagnostics]]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.directory.mkdir(exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Created by postlint.\n*\n", encoding="utf-8")
+            descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=self.directory)
+            try:
+                with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+                    json.dump(self.entries, stream, ensure_ascii=False, separators=(",", ":"))
+                os.replace(temporary, self.path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a read-only checkout still gets its results, just not cached
+
+
+def _encode(diagnostic: Diagnostic) -> list:
+    fix = diagnostic.fix
+    encoded_fix = None
+    if fix is not None:
+        encoded_fix = [fix.safety.value, fix.title, [[edit.start, edit.end, edit.content] for edit in fix.edits]]
+    return [diagnostic.code, diagnostic.message, diagnostic.start, diagnostic.end, diagnostic.severity.value, encoded_fix]
+
+
+def _decode(item: list) -> Diagnostic:
+    code, message, start, end, severity, encoded_fix = item
+    fix = None
+    if encoded_fix is not None:
+        safety, title, edits = encoded_fix
+        fix = Fix(tuple(Edit(*edit) for edit in edits), Safety(safety), title)
+    return Diagnostic(code, message, start, end, Severity(severity), fix)

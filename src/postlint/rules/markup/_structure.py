@@ -1,0 +1,422 @@
+"""Tag-level facts shared by MK003–MK006 and MK009, computed once per post.
+
+- which tags lie inside ``<pre>``/``<code>`` (never reported by MK rules);
+- which tags and text spans are *malformed* (MK006 reports them): text glued to a tag name
+  (``</b고``), unknown element names, a tag that swallows the markup after it because its ``>``
+  or a quote is missing, a tag cut off by the end of the file, a tag whose ``<`` is escaped
+  (``&lt;h2 …>``) or lost (``h2>``);
+- the *phantom* tags such a defect hides or shows as text. A stray ``</h2>`` after ``&lt;h2 …>``,
+  or after a ``<b>`` swallowed by ``</b는 … <b>``, is not a defect of its own: fixing the
+  malformed tag fixes it. MK003 and MK005 skip what a phantom explains, so that each defect
+  gets exactly one code.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from postlint.diagnostics import Edit, Fix
+from postlint.html import CODE_ELEMENTS, KNOWN_ELEMENTS, Tag, Text
+from postlint.markdown import TEXT
+
+# Elements the HTML parser knows although HTML no longer defines them: not "unknown".
+LEGACY_ELEMENTS = frozenset(
+    "acronym applet basefont bgsound blink frame frameset image isindex listing marquee menuitem "
+    "multicol nextid nobr noembed noframes plaintext spacer".split()
+)
+# The document's own structure: MK009 reports these, MK003/MK004/MK005 leave them to it.
+DOCUMENT_ELEMENTS = frozenset("html head body title".split())
+# HTML's formatting elements: a browser re-opens them after a misnested end tag closed them.
+FORMATTING_ELEMENTS = frozenset("a b big code em font i nobr s small strike strong tt u".split())
+
+_AUTOLINK_URI = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>")
+_AUTOLINK_EMAIL = re.compile(r"<[^\s<>@]+@[^\s<>@]+>")
+_INNER_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_ESCAPED_TAG = re.compile(r"&lt;(/?)=?([A-Za-z][A-Za-z0-9]*)(?=[\s>/])[^<>&]*>")
+_LOST_LT = re.compile(r"(/?)([A-Za-z][A-Za-z0-9]*)(?:[ \t][^<>\r\n]*)?>")
+_ATTRIBUTE_NAME_OK = re.compile(r"[A-Za-z_:@][A-Za-z0-9_:.@-]*")
+
+
+def is_hangul(char: str) -> bool:
+    return "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f"
+
+
+def is_known_element(name: str) -> bool:
+    return name in KNOWN_ELEMENTS or name in LEGACY_ELEMENTS or "-" in name
+
+
+def describe(tag: Tag) -> str:
+    return f"</{tag.name}>" if tag.is_end else f"<{tag.name}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Malformed:
+    start: int
+    end: int
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Phantom:
+    """A tag a malformed one hides or shows as text: ``is_end``, its name and where it is."""
+
+    is_end: bool
+    name: str
+    offset: int
+
+
+@dataclass(slots=True)
+class Structure:
+    code_tags: set[int] = field(default_factory=set)  # id() of tags inside <pre>/<code>
+    malformed_tags: set[int] = field(default_factory=set)  # id() of tags MK006 reports
+    findings: list[Malformed] = field(default_factory=list)
+    phantoms: list[Phantom] = field(default_factory=list)
+    explained_strays: set[int] = field(default_factory=set)  # id() of stray end tags a phantom explains
+    # An element Markdown closed at the end of its paragraph, and the stray end tag in a later
+    # paragraph that was meant to close it: one defect, reported by MK003 (id(element) -> tag).
+    block_strays: dict[int, Tag] = field(default_factory=dict)
+
+    def skip(self, tag: Tag | None) -> bool:
+        """Whether MK003–MK005 leave this tag alone: in code, or MK006's."""
+        return tag is not None and (id(tag) in self.code_tags or id(tag) in self.malformed_tags)
+
+    def explains_unclosed(self, name: str, start: int, end: int) -> bool:
+        """A hidden or escaped ``</name>`` lies between ``start`` and ``end``."""
+        return any(p.is_end and p.name == name and start <= p.offset <= end for p in self.phantoms)
+
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def structure(post) -> Structure:
+    cached = _CACHE.get(post)
+    if cached is not None and cached[0] == len(post.text):
+        return cached[1]
+    result = _analyze(post)
+    _CACHE[post] = (len(post.text), result)
+    return result
+
+
+def _analyze(post) -> Structure:
+    text = post.text
+    html = post.html
+    blocks = post.markdown
+    result = Structure()
+    code_depth = 0
+    foreign_depth = 0  # inside <svg>/<math>, where other element names are fine
+    previous = None
+    candidates: list[tuple[Phantom, Malformed]] = []
+    for token in html.tokens:
+        kind = type(token)
+        if kind is Tag:
+            in_code = code_depth > 0
+            if token.name in CODE_ELEMENTS and not token.self_closing:
+                code_depth = max(0, code_depth + (-1 if token.is_end else 1))
+            if in_code:
+                result.code_tags.add(id(token))
+            else:
+                in_foreign = foreign_depth > 0
+                if token.name in ("svg", "math") and not token.self_closing:
+                    foreign_depth = max(0, foreign_depth + (-1 if token.is_end else 1))
+                block = blocks.block_at(token.start)
+                markdown = block is not None and block.kind == TEXT
+                finding = _check_tag(text, token, in_foreign, markdown, result.phantoms)
+                if finding is not None:
+                    result.findings.append(finding)
+                    result.malformed_tags.add(id(token))
+        elif kind is Text and not token.code:
+            _check_text(text, token, previous, candidates)
+        previous = token
+    _explain(html, candidates, result)
+    _pair_block_strays(html, result)
+    result.findings.sort(key=lambda item: (item.start, item.end))
+    return result
+
+
+# --- tags ------------------------------------------------------------------------------------
+
+
+def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: list[Phantom]) -> Malformed | None:
+    written = text[tag.start : tag.name_end]
+    ascii_end = tag.name_end - len(tag.glued)
+    swallowed = _swallowed_at(text, tag)
+    if swallowed is not None:
+        for match in _INNER_TAG.finditer(text, swallowed, tag.end):
+            phantoms.append(Phantom(bool(match.group(1)), match.group(2).lower(), match.start()))
+    at_eof = not tag.terminated and tag.end == len(text)
+
+    if tag.glued and tag.glued[0] != "<":
+        first = tag.glued[0]
+        if first == ":" or (first == "@" and not tag.is_end):
+            pattern = _AUTOLINK_URI if first == ":" else _AUTOLINK_EMAIL
+            link = pattern.match(text, tag.start)
+            if link is not None and not tag.is_end:
+                if markdown:
+                    return None  # a Markdown autolink: <https://…>, <name@example.com>
+                return Malformed(
+                    tag.start,
+                    link.end(),
+                    f"`{link.group()}` inside an HTML block is read as an unknown tag and not shown; "
+                    "write the link as `<a href=\"…\">…</a>`",
+                )
+            if first == ":":
+                return Malformed(
+                    tag.start,
+                    tag.name_end,
+                    f"`{written}` is not an HTML element (a namespaced tag, pasted from a word processor?): "
+                    "browsers ignore it; remove it",
+                )
+        return _glued(text, tag, written, ascii_end, swallowed, at_eof)
+
+    if not is_known_element(tag.name) and not in_foreign:
+        where = "a tag" if not tag.is_end else "an end tag"
+        return Malformed(
+            tag.start,
+            tag.name_end,
+            f"`{written}` is not an HTML element: browsers read it as {where} and do not show it; "
+            f"write `&lt;{text[tag.start + 1 : tag.name_end]}` if it is meant as text, or use a real element",
+        )
+    if at_eof:
+        fix = None
+        if tag.is_end and not text[tag.name_end :].strip():
+            fix = Fix.safe(f"complete `{describe(tag)}`", Edit.insert(tag.name_end, ">"))
+        return Malformed(
+            tag.start,
+            tag.name_end,
+            f"`{written}` is cut off by the end of the file: it has no `>`, so browsers drop it; "
+            f"complete it as `{describe(tag)}`" if tag.is_end else
+            f"`{written}` is cut off by the end of the file: it has no `>`, so browsers drop it; complete or remove it",
+            fix,
+        )
+    if swallowed is not None:
+        return Malformed(tag.start, ascii_end, _swallow_message(text, tag, text[tag.start : ascii_end], swallowed))
+    if tag.is_end:
+        junk = text[tag.name_end : tag.end - 1] if tag.terminated else ""
+        if any(char.isalnum() and not char.isascii() for char in junk):
+            return Malformed(
+                tag.start,
+                tag.name_end,
+                f"`{written}` has text inside the end tag (`{junk.strip()}`), which browsers do not show; "
+                f"end the tag right after its name: `{describe(tag)}`",
+            )
+    else:
+        for attribute in tag.attributes:
+            if not _ATTRIBUTE_NAME_OK.fullmatch(text, attribute.name_start, attribute.name_end):
+                return Malformed(
+                    tag.start,
+                    tag.name_end,
+                    f"`{written}` has text inside the tag (`{text[attribute.name_start:attribute.name_end]}`), "
+                    "which browsers do not show; move the text out of the tag",
+                )
+    return None
+
+
+def _swallowed_at(text: str, tag: Tag) -> int | None:
+    """Where a tag that lacks its ``>`` or a closing quote starts to swallow later markup."""
+    position = text.find("<", tag.name_end - len(tag.glued), tag.end)
+    while position != -1:
+        if _INNER_TAG.match(text, position, tag.end):
+            return position
+        position = text.find("<", position + 1, tag.end)
+    return None
+
+
+def _swallow_message(text: str, tag: Tag, written: str, swallowed: int) -> str:
+    quoted = next(
+        (
+            attribute
+            for attribute in tag.attributes
+            if attribute.quote and attribute.value_start <= swallowed < attribute.value_end
+        ),
+        None,
+    )
+    if quoted is not None:
+        return (
+            f"the value of `{quoted.name}` in `{written}` runs past the tag's end (a quote is missing): "
+            "the text and tags up to the next quote are hidden; close the quote"
+        )
+    return (
+        f"`{written}` has no `>` before the next tag: browsers read everything up to the next `>` "
+        "as part of it and hide it; add the missing `>`"
+    )
+
+
+def _glued(text: str, tag: Tag, written: str, ascii_end: int, swallowed: int | None, at_eof: bool) -> Malformed:
+    glued = tag.glued.split("<", 1)[0]  # "</b고<li>": "고" is glued, "<li>" swallowed
+    written = text[tag.start : ascii_end + len(glued)]
+    intended = f"{describe(tag)}{glued}"
+    fix = None
+    if tag.is_end and is_hangul(glued[0]) and tag.name:
+        if at_eof or swallowed is not None and _ends_with_tag(text, ascii_end, swallowed, tag.end):
+            fix = Fix.safe(f"end `{describe(tag)}` before `{glued}`", Edit.insert(ascii_end, ">"))
+        elif tag.terminated and tag.end == tag.name_end + 1 and "<" not in glued and not _word_at(text, tag.end):
+            # "</b고>" 
+            fix = Fix.safe(f"end `{describe(tag)}` before `{glued}`", Edit(ascii_end, tag.end, ">" + glued))
+    hidden = "" if at_eof else " and hide everything up to the next `>`"
+    return Malformed(
+        tag.start,
+        ascii_end + len(glued),
+        f"`{written}`: `{glued}` is glued to the tag name, so browsers read an unknown tag{hidden}; "
+        f"write `{intended}`" if tag.is_end else
+        f"`{written}`: `{glued}` is glued to the tag name, so browsers read an unknown tag{hidden}; "
+        "separate the text from the tag name",
+        fix,
+    )
+
+
+def _word_at(text: str, position: int) -> bool:
+    return position < len(text) and (text[position].isalnum())
+
+
+def _ends_with_tag(text: str, start: int, swallowed: int, end: int) -> bool:
+    """The tag swallowed exactly one tag, which the tag's own ``>`` completes: once the ``>`` is
+    back after the name, the rest reads as text and that tag."""
+    last = text.rfind("<", swallowed, end)
+    if last != swallowed or _INNER_TAG.match(text, last, end) is None:
+        return False
+    return all(text[position + 1 : position + 2] not in ("!", "?") for position in _positions(text, "<", start, swallowed))
+
+
+def _positions(text: str, char: str, start: int, end: int):
+    position = text.find(char, start, end)
+    while position != -1:
+        yield position
+        position = text.find(char, position + 1, end)
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def _check_text(text: str, token: Text, previous, candidates: list[tuple[Phantom, Malformed]]) -> None:
+    """Tags shown as text: ``&lt;h2 …>`` (``<`` escaped, ``>`` not) and ``h2>`` right after a tag."""
+    position = text.find("&lt;", token.start, token.end)
+    while position != -1:
+        match = _ESCAPED_TAG.match(text, position, token.end)
+        if match is not None and match.group(2).lower() in KNOWN_ELEMENTS:
+            shown = "<" + text[match.start() + 4 : match.end()]
+            intended = f"<{match.group(1)}{text[match.start(2) : match.end()]}"
+            candidates.append(
+                (
+                    Phantom(bool(match.group(1)), match.group(2).lower(), match.start()),
+                    Malformed(
+                        match.start(),
+                        match.end(),
+                        f"`{shown}` is shown as text because its `<` is written `&lt;`, while its "
+                        f"{'start' if match.group(1) else 'end'} tag is real markup: write the tag `{intended}`",
+                    ),
+                )
+            )
+            position = text.find("&lt;", match.end(), token.end)
+        else:
+            position = text.find("&lt;", position + 4, token.end)
+    if type(previous) is Tag and previous.end == token.start and previous.terminated:
+        match = _LOST_LT.match(text, token.start, token.end)
+        if match is not None and match.group(2).lower() in KNOWN_ELEMENTS:
+            candidates.append(
+                (
+                    Phantom(bool(match.group(1)), match.group(2).lower(), match.start()),
+                    Malformed(
+                        match.start(),
+                        match.end(),
+                        f"`{match.group()}` is shown as text: the tag lacks its `<`; write `<{match.group()}`",
+                    ),
+                )
+            )
+
+
+def _explain(html, candidates: list[tuple[Phantom, Malformed]], result: Structure) -> None:
+    """Pair stray end tags with hidden start tags, and keep the tags shown as text that pair with
+    real markup (a stray end tag after ``&lt;h2 …>``, an open element before ``&lt;/b>``): alone,
+    ``&lt;div>`` is a fine way to show a tag."""
+    explaining: set[int] = set()
+    starts = sorted(
+        [(p, None) for p in result.phantoms if not p.is_end] + [(p, m) for p, m in candidates if not p.is_end],
+        key=lambda pair: pair[0].offset,
+    )
+    used: set[int] = set()
+    for tag in html.stray_end_tags:
+        for index in range(len(starts) - 1, -1, -1):
+            phantom, finding = starts[index]
+            if index in used or phantom.offset >= tag.start or phantom.name != tag.name:
+                continue
+            used.add(index)
+            result.explained_strays.add(id(tag))
+            if finding is not None:
+                explaining.add(id(finding))
+            break
+    for phantom, finding in candidates:
+        if phantom.is_end and any(
+            item.element.name == phantom.name and item.element.start_tag.end <= phantom.offset <= item.at
+            for item in html.unclosed
+        ):
+            explaining.add(id(finding))
+    for phantom, finding in candidates:
+        if id(finding) in explaining:
+            result.phantoms.append(phantom)
+            result.findings.append(finding)
+
+
+def _pair_block_strays(html, result: Structure) -> None:
+    """``<b>one⏎⏎two</b>``: the paragraph's end closed ``<b>``; its ``</b>`` follows, stray."""
+    pending = [item for item in html.unclosed if item.reason == "block"]
+    if not pending:
+        return
+    strays = {id(tag) for tag in html.stray_end_tags if id(tag) not in result.explained_strays}
+    taken: set[int] = set()
+    tags = [token for token in html.tokens if type(token) is Tag]
+    starts = [tag.start for tag in tags]
+    for item in pending:
+        name = item.element.name
+        for index in range(bisect_left(starts, item.at), len(tags)):
+            tag = tags[index]
+            if tag.name != name:
+                continue
+            if not tag.is_end:
+                break  # a new element of that name opens first: the stray belongs to it, if any
+            if id(tag) in strays and id(tag) not in taken:
+                taken.add(id(tag))
+                result.block_strays[id(item.element)] = tag
+            break
+
+
+def line_or_tag(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span to delete to remove ``text[start:end]``: its whole line when nothing else is on it."""
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    if text[line_start:start].strip(" \t"):
+        return start, end
+    line_end = end
+    while line_end < len(text) and text[line_end] in " \t":
+        line_end += 1
+    if line_end < len(text) and text[line_end] not in "\r\n":
+        return start, end
+    if text.startswith("\r\n", line_end):
+        return line_start, line_end + 2
+    if line_end < len(text):
+        return line_start, line_end + 1
+    return start, end
+
+
+def markdown_text_spans(post):
+    """The parts of the body's text (not code, not tags) that lie in Markdown text blocks, where
+    inline Markdown is rendered. ``Text.markdown`` is not used: a text token that starts in the
+    last line break of an HTML block and runs into a Markdown paragraph is flagged by its start."""
+    blocks = [block for block in post.markdown.blocks if block.kind == TEXT]
+    if not blocks:
+        return
+    index = 0
+    for token in post.html.tokens:
+        if type(token) is not Text or token.code:
+            continue
+        while index < len(blocks) and blocks[index].end <= token.start:
+            index += 1
+        probe = index
+        while probe < len(blocks) and blocks[probe].start < token.end:
+            start = max(token.start, blocks[probe].start)
+            end = min(token.end, blocks[probe].end)
+            if start < end:
+                yield start, end
+            probe += 1

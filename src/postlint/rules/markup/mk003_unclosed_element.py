@@ -1,0 +1,192 @@
+"""MK003 unclosed-element: an element that needs an end tag and never gets one.
+
+Elements whose end tag HTML lets you omit (``p``, ``li``, ``td`` …) are not reported. The fix
+inserts the end tag where the element is closed implicitly now — before its parent's end tag,
+at the end of its Markdown paragraph, or at the end of the file — so the element keeps the
+content a browser gives it, and stops there. It is offered only when that spot is unambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.html import PHRASING_ELEMENTS, Declaration, Text
+from postlint.markdown import TEXT
+from postlint.rule import FixAvailability, rule
+from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, FORMATTING_ELEMENTS, structure
+
+_TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+
+
+@rule(
+    code="MK003",
+    name="unclosed-element",
+    summary="an element that needs an end tag is never closed",
+    fix=FixAvailability.SOMETIMES,
+    safety=Safety.SAFE,
+)
+def check(post, options):
+    facts = structure(post)
+    text = post.text
+    lines = post.lines
+    reported = [
+        item
+        for item in post.html.unclosed
+        if not facts.skip(item.element.start_tag)
+        and item.element.name not in DOCUMENT_ELEMENTS
+        and not facts.explains_unclosed(item.element.name, item.element.start_tag.end, item.at)
+    ]
+    typos = _typos(text, reported)
+    merged = {id(outer) for outer in typos.values()}
+    for item in reported:
+        element = item.element
+        tag = element.start_tag
+        name = element.name
+        if id(element) in merged:
+            continue  # reported with the `<b>` that was meant as `</b>`
+        outer = typos.get(id(element))
+        if outer is not None:
+            yield Problem(
+                tag.start,
+                tag.end,
+                f"`{text[tag.start:tag.end]}` opens a second `<{name}>` where `</{name}>` was meant: the "
+                f"`<{name}>` of line {lines.line_of(outer.start_tag.start)} is never closed; write `</{name}>`",
+                Fix.safe(f"turn `<{name}>` into `</{name}>`", Edit.insert(tag.start + 1, "/")),
+            )
+            continue
+        later = facts.block_strays.get(id(element))
+        if later is not None:
+            yield Problem(
+                tag.start,
+                tag.end,
+                f"`<{name}>` runs past the end of its paragraph (its `</{name}>` is at line "
+                f"{lines.line_of(later.start)}): Markdown closes it at the blank line; close `<{name}>` "
+                "in each paragraph",
+            )
+            continue
+        where = _closed_where(text, lines, item)
+        carry = (
+            f"; browsers carry `<{name}>` on into the text that follows"
+            if name in FORMATTING_ELEMENTS and item.reason in ("parent", "implied")
+            else ""
+        )
+        yield Problem(
+            tag.start,
+            tag.end,
+            f"`<{name}>` is never closed: {where} closes it implicitly{carry}. Add `</{name}>` where it should end",
+            _fix(post, item, reported),
+        )
+
+
+def _closed_where(text, lines, item) -> str:
+    line = lines.line_of(item.at)
+    if item.reason == "eof":
+        return "the end of the file"
+    if item.reason == "block":
+        return f"the end of the paragraph (line {lines.line_of(max(item.element.start_tag.start, item.at - 1))})"
+    closer = _TAG_AT.match(text, item.at)
+    written = f"`{closer.group()}>`" if closer else "its parent"
+    return f"{written} at line {line}"
+
+
+def _typos(text, reported) -> dict[int, object]:
+    """``<b>…<b></p>``: an empty, attribute-less ``<b>`` inside an unclosed ``<b>``, both closed
+    at the same place, is the ``</b>`` the writer meant. Maps id(inner) to the outer element."""
+    found = {}
+    by_element = {id(item.element): item for item in reported}
+    for item in reported:
+        inner = item.element
+        parent = inner.parent
+        if parent is None or parent.name != inner.name or id(parent) not in by_element:
+            continue
+        outer_item = by_element[id(parent)]
+        tag = inner.start_tag
+        if (
+            outer_item.at != item.at
+            or tag.attributes
+            or tag.self_closing
+            or inner.children
+            or text[tag.end : item.at].strip()
+            or parent in found.values()
+        ):
+            continue
+        found[id(inner)] = parent
+    return found
+
+
+def _fix(post, item, reported) -> Fix | None:
+    """Insert the end tag (and those of elements left open inside it) where it is closed now."""
+    text = post.text
+    element = item.element
+    at = len(text) if item.reason == "eof" else item.at
+    while at > element.start_tag.end and text[at - 1] in " \t\r\n":
+        at -= 1
+    inside = _open_inside(element, item.at)
+    if any(child.name not in PHRASING_ELEMENTS for child in inside):
+        return None  # a block or a paragraph is open inside it: where it should end is a guess
+    if element.name not in PHRASING_ELEMENTS and not _same_block(post, element.start_tag.start, at):
+        return None
+    if element.name in _HEADINGS and any(child.name not in PHRASING_ELEMENTS for child in _descendants(element)):
+        return None  # "<h2>Title⏎⏎<p>…": the heading should have ended long before
+    if _markdown_between(post, element.start_tag.start, at) or not _insertable(text, post.html.tokens, at):
+        return None
+    names = [child.name for child in sorted(inside, key=lambda child: child.start_tag.start, reverse=True)]
+    closing = "".join(f"</{name}>" for name in [*names, element.name])
+    return Fix.safe(f"insert `{closing}`", Edit.insert(at, closing))
+
+
+def _insertable(text: str, tokens, at: int) -> bool:
+    """A tag inserted at ``at`` would be read as a tag: not inside a comment, code or another tag."""
+    low, high = 0, len(tokens)
+    while low < high:  # the last token starting before ``at``
+        middle = (low + high) // 2
+        if tokens[middle].start < at:
+            low = middle + 1
+        else:
+            high = middle
+    if low == 0:
+        return True
+    token = tokens[low - 1]
+    kind = type(token)
+    if kind is Text:
+        return not token.code
+    if token.end != at:
+        return False
+    if kind is Declaration:
+        return text[at - 1] == ">"
+    return token.terminated
+
+
+def _descendants(element):
+    stack = list(element.children)
+    while stack:
+        child = stack.pop()
+        yield child
+        stack.extend(child.children)
+
+
+def _open_inside(element, at: int) -> list:
+    """Descendants still open when ``element`` was closed at ``at``."""
+    return [child for child in _descendants(element) if child.close == at and child.closed_by != "end-tag"]
+
+
+def _same_block(post, start: int, end: int) -> bool:
+    blocks = post.markdown
+    first = blocks.block_at(start)
+    last = blocks.block_at(max(start, end - 1))
+    return first is not None and first is last
+
+
+def _markdown_between(post, start: int, end: int) -> bool:
+    """A Markdown text block lies between the start tag and the insertion point (other than the
+    one the start tag is in): the element spans rendered Markdown, and where it ends is a guess."""
+    blocks = post.markdown
+    first = blocks.block_at(start)
+    for block in blocks.blocks:
+        if block.start >= end:
+            break
+        if block.kind == TEXT and block is not first and block.end > start and block.start > start:
+            return True
+    return False

@@ -1,0 +1,91 @@
+"""MK009 document-tags: ``<html>``, ``<head>``, ``<body>``, ``<title>`` or ``<!DOCTYPE>`` in a post.
+
+A post is a fragment that the site's layout puts inside its own ``<body>``: these tags are pasted
+from a whole HTML page. Browsers drop the stray structure tags, and a ``<title>`` in the body is
+hidden. The fix removes the tags and keeps what is between them (a ``<title>``'s text then shows).
+"""
+
+from __future__ import annotations
+
+from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.html import Declaration
+from postlint.rule import FixAvailability, rule
+from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, line_or_tag, structure
+
+_WHY = {
+    "html": "the site's layout already has one",
+    "head": "the site's layout already has one; what is inside it belongs in the front matter or layout",
+    "body": "the site's layout already has one",
+    "title": "browsers hide a `<title>` in the body; the post's title belongs in the front matter",
+}
+
+
+@rule(
+    code="MK009",
+    name="document-tags",
+    summary="`<html>`, `<head>`, `<body>`, `<title>` or `<!DOCTYPE>` inside a post",
+    fix=FixAvailability.SOMETIMES,
+    safety=Safety.UNSAFE,
+)
+def check(post, options):
+    facts = structure(post)
+    text = post.text
+    html = post.html
+    problems = []
+    for element in html.elements:
+        tag = element.start_tag
+        if element.name not in DOCUMENT_ELEMENTS or facts.skip(tag):
+            continue
+        edits = [Edit.delete(*line_or_tag(text, tag.start, tag.end))]
+        end_tag = element.end_tag
+        if end_tag is not None and not facts.skip(end_tag):
+            edits.append(Edit.delete(*line_or_tag(text, end_tag.start, end_tag.end)))
+        keep = "its text" if element.name == "title" else "what is inside it"
+        fix = Fix.unsafe(f"remove `<{element.name}>`", *_merge(edits))
+        if element.name == "title" and (end_tag is None or "<" in text[tag.end : end_tag.start]):
+            fix = None  # a <title> left open hides the rest of the post: where it should end is a guess
+        problems.append(
+            Problem(
+                tag.start,
+                tag.end,
+                f"`<{element.name}>` does not belong in a post: {_WHY[element.name]}. "
+                f"Remove the tags and keep {keep}",
+                fix,
+            )
+        )
+    for tag in html.stray_end_tags:
+        if tag.name in DOCUMENT_ELEMENTS and not facts.skip(tag):
+            problems.append(
+                Problem(
+                    tag.start,
+                    tag.end,
+                    f"`</{tag.name}>` does not belong in a post (and nothing here opens `<{tag.name}>`); remove it",
+                    Fix.unsafe(f"remove `</{tag.name}>`", Edit.delete(*line_or_tag(text, tag.start, tag.end))),
+                )
+            )
+    for token in html.tokens:
+        if type(token) is Declaration and token.kind == "doctype":
+            problems.append(
+                Problem(
+                    token.start,
+                    token.end,
+                    "`<!DOCTYPE>` does not belong in a post: the site's layout declares the document type; remove it",
+                    Fix.unsafe("remove `<!DOCTYPE>`", Edit.delete(*line_or_tag(text, token.start, token.end))),
+                )
+            )
+    problems.sort(key=lambda problem: (problem.start, problem.end))
+    yield from problems
+
+
+def _merge(edits: list[Edit]) -> list[Edit]:
+    """Two deletions that touch (a tag and its end tag on one line) become one."""
+    edits.sort(key=lambda edit: (edit.start, edit.end))
+    merged = [edits[0]]
+    for edit in edits[1:]:
+        if edit.start <= merged[-1].end:
+            merged[-1] = Edit.delete(merged[-1].start, max(merged[-1].end, edit.end))
+        else:
+            merged.append(edit)
+    return merged
+
+

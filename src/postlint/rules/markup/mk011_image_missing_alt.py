@@ -1,0 +1,68 @@
+"""MK011 image-missing-alt: an ``<img>`` without ``alt``, or a Markdown image with empty alt text."""
+
+from __future__ import annotations
+
+from postlint.diagnostics import Problem
+from postlint.rule import rule
+from postlint.rules.markup._structure import markdown_text_spans, structure
+
+
+@rule(
+    code="MK011",
+    name="image-missing-alt",
+    summary="an `<img>` without `alt`, or a Markdown image with empty alt text (`![](…)`)",
+)
+def check(post, options):
+    facts = structure(post)
+    text = post.text
+    problems = []
+    for tag in post.html.tags():
+        if tag.is_end or tag.name != "img" or facts.skip(tag) or not tag.terminated:
+            continue
+        if tag.attribute("alt") is None:
+            source = tag.attribute("src")
+            shown = f" (`{_short(source.value)}`)" if source is not None and source.value else ""
+            problems.append(
+                Problem(
+                    tag.start,
+                    tag.name_end,
+                    f"`<img>`{shown} has no `alt`: screen readers, search engines and readers whose images "
+                    'do not load get nothing. Describe the image in `alt="…"` (`alt=""` if it is decorative)',
+                )
+            )
+    for start, end in markdown_text_spans(post):
+        problems.extend(_markdown_images(text, start, end))
+    problems.sort(key=lambda problem: (problem.start, problem.end))
+    yield from problems
+
+
+def _markdown_images(text: str, floor: int, limit: int):
+    position = text.find("![", floor, limit)
+    while position != -1:
+        close = position + 2
+        while close < limit and text[close] in " \t":
+            close += 1
+        if (
+            close + 1 < limit
+            and text[close] == "]"
+            and text[close + 1] in "(["
+            and not _escaped(text, position, floor)
+        ):
+            yield Problem(
+                position,
+                close + 1,
+                "Markdown image with empty alt text: screen readers, search engines and readers whose images "
+                "do not load get nothing. Describe the image between the brackets: `![description](…)`",
+            )
+        position = text.find("![", position + 2, limit)
+
+
+def _escaped(text: str, position: int, floor: int) -> bool:
+    backslashes = 0
+    while position - backslashes - 1 >= floor and text[position - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 60 else url[:28] + "…" + url[-28:]

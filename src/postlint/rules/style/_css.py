@@ -1,0 +1,499 @@
+"""The ``style`` attributes of a post, parsed once with tinycss2, shared by every ST rule.
+
+:func:`styles` returns, for each start tag with a ``style`` attribute, its declarations with
+exact offsets into ``post.text``. The value is prepared as the browser sees it (character
+references decoded, CSS newlines normalised) with a map back to the raw text, tokenised once with
+``tinycss2.parse_component_value_list``, split at top-level ``;`` (CSS's declaration-list rule;
+``;`` inside strings, ``url()`` and brackets does not split) and each part parsed with
+``tinycss2.parse_one_declaration``. Token positions (tinycss2's line/column) map back to offsets.
+
+Rules are pure, so the parse cannot be stored on the post: it is cached in a module-level
+``weakref.WeakKeyDictionary`` keyed by the post object. The entry lives as long as the post (the
+fixer makes a new post each pass; the old entry goes with the old post) and is checked against
+``post.text`` by identity, so a post is parsed once however many ST rules run on it.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import math
+import weakref
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import tinycss2
+import tinycss2.color4
+
+from postlint.rules.style._properties import KNOWN_PROPERTIES
+
+# Errors that make a declaration unreadable (ST001 reports them; other ST rules skip it).
+NO_PROPERTY = "no-property"  # "ee2323;": a value with no property
+NO_COLON = "no-colon"  # "color #ee2323"
+EMPTY_VALUE = "empty-value"  # "color: ;"
+UNCLOSED = "unclosed"  # "text-align:[ center; height: 17px": a bracket never closed
+SYNTAX = "syntax"  # anything else tinycss2 cannot read as a declaration
+
+DEFAULT_TEXT_COLORS = ["#ee2323", "#1a5490"]
+DEFAULT_BACKGROUND_COLORS = ["#21538527", "#ffe066"]
+# Elements whose colours are table or rule layout (header shading, rule colour), not emphasis.
+DEFAULT_IGNORE_ELEMENTS = ["hr", "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"]
+
+_CSS_NEWLINES = "\r\f"
+_VALUE_TOKENS = frozenset(("hash", "number", "dimension", "percentage", "string", "url", "function"))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Declaration:
+    """One ``;``-separated part of a style attribute. Offsets index ``post.text``."""
+
+    start: int  # first non-space character
+    end: int  # just past the last non-space character, before the ``;``
+    semicolon: int  # the ``;`` that ends it, or -1
+    error: str | None  # one of the error kinds above, or None when it parsed
+    name: str = ""  # lowercased property name ("" when there is none)
+    name_start: int = -1
+    name_end: int = -1
+    value_start: int = -1  # the value, trimmed, ``!important`` included
+    value_end: int = -1
+    important: bool = False
+    tokens: tuple = ()  # tinycss2 component values of the value, trimmed, without ``!important``
+    css_value_start: int = -1  # ``tokens`` as a span of Style.css
+    css_value_end: int = -1
+
+
+@dataclass(eq=False)
+class Style:
+    """A ``style`` attribute on a start tag, its declarations and how to map CSS to the post."""
+
+    tag: object  # postlint.html.Tag
+    attribute: object  # postlint.html.Attribute
+    start: int  # the attribute value in post.text
+    end: int
+    css: str  # the value as CSS sees it
+    declarations: tuple[Declaration, ...]
+    comments: bool  # the value has CSS comments
+    escapes: bool  # the value has CSS backslash escapes
+    _offsets: list[int] | None  # css index -> raw index; None when identical
+    _line_starts: list[int]
+
+    def offset(self, css_index: int) -> int:
+        """The offset in post.text of a character of ``css`` (or of its end)."""
+        if self._offsets is None:
+            return self.start + css_index
+        return self.start + self._offsets[css_index]
+
+    def token_offset(self, token) -> int:
+        """Where a tinycss2 token of this style starts, as an index into ``css``."""
+        return self._line_starts[token.source_line - 1] + token.source_column - 1
+
+    def declared(self, name: str) -> list[Declaration]:
+        return [declaration for declaration in self.declarations if declaration.error is None and declaration.name == name]
+
+    def token_spans(self, tokens, end: int) -> list[tuple[object, int, int]]:
+        """``(token, start, end)`` (css indexes) for consecutive tokens ending at ``end``."""
+        starts = [self.token_offset(token) for token in tokens]
+        return [(token, start, starts[i + 1] if i + 1 < len(starts) else end) for i, (token, start) in enumerate(zip(tokens, starts))]
+
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def styles(post) -> list[Style]:
+    """Every readable ``style`` attribute of the post, in document order (cached per post)."""
+    cached = _CACHE.get(post)
+    if cached is not None and cached[0] is post.text:
+        return cached[1]
+    result = [style for tag in post.html.tags() if not tag.is_end and (style := _style_of(post.text, tag)) is not None]
+    _CACHE[post] = (post.text, result)
+    return result
+
+
+def _style_of(text: str, tag) -> Style | None:
+    if not tag.terminated:
+        return None
+    attribute = tag.attribute("style")
+    if attribute is None or attribute.value is None:
+        return None
+    if attribute.quote and text[attribute.value_end : attribute.value_end + 1] != attribute.quote:
+        return None  # the quote never closes
+    raw = attribute.value
+    if "{{" in raw or "{%" in raw:
+        return None  # Liquid builds this value at render time
+    css, offsets = _prepare(raw)
+    line_starts = [0]
+    position = css.find("\n")
+    while position != -1:
+        line_starts.append(position + 1)
+        position = css.find("\n", position + 1)
+    tokens = tinycss2.parse_component_value_list(css, skip_comments=False)
+    style = Style(
+        tag,
+        attribute,
+        attribute.value_start,
+        attribute.value_end,
+        css,
+        (),
+        comments=any(token.type == "comment" for token in tokens),
+        escapes="\\" in css,
+        _offsets=offsets,
+        _line_starts=line_starts,
+    )
+    style.declarations = tuple(_declarations(style, tokens))
+    return style
+
+
+def _prepare(raw: str) -> tuple[str, list[int] | None]:
+    """Decode character references and normalise CSS newlines, keeping a map to ``raw``."""
+    if "&" not in raw and not any(char in raw for char in _CSS_NEWLINES) and "\0" not in raw:
+        return raw, None
+    out: list[str] = []
+    offsets: list[int] = []
+    index = 0
+    length = len(raw)
+    while index < length:
+        char = raw[index]
+        if char == "&":
+            end = _reference_end(raw, index)
+            if end:
+                decoded = html_lib.unescape(raw[index:end])
+                if decoded != raw[index:end]:
+                    out.append(decoded)
+                    offsets.extend([index] * len(decoded))
+                    index = end
+                    continue
+        if char == "\r":
+            out.append("\n")
+            offsets.append(index)
+            index += 2 if raw.startswith("\r\n", index) else 1
+            continue
+        out.append("\n" if char == "\f" else "\ufffd" if char == "\0" else char)
+        offsets.append(index)
+        index += 1
+    offsets.append(length)
+    return "".join(out), offsets
+
+
+def _reference_end(raw: str, start: int) -> int:
+    """End of a ``&name;`` / ``&#…;`` reference at ``start``, or 0."""
+    index = start + 1
+    limit = min(len(raw), start + 40)
+    if index < limit and raw[index] == "#":
+        index += 1
+        if index < limit and raw[index] in "xX":
+            index += 1
+    while index < limit and raw[index].isascii() and raw[index].isalnum():
+        index += 1
+    if index < limit and raw[index] == ";" and index > start + 1:
+        return index + 1
+    return 0
+
+
+def _declarations(style: Style, tokens: list) -> list[Declaration]:
+    spans = style.token_spans(tokens, len(style.css))
+    declarations = []
+    part: list[tuple[object, int, int]] = []
+    for token, start, end in spans:
+        if token.type == "literal" and token.value == ";":
+            declaration = _declaration(style, part, start)
+            if declaration is not None:
+                declarations.append(declaration)
+            part = []
+        else:
+            part.append((token, start, end))
+    declaration = _declaration(style, part, -1)
+    if declaration is not None:
+        if _unclosed(style.css, tokens):  # "a: [b; c: d": the block runs to the end of the value
+            declaration = replace(declaration, error=UNCLOSED)
+        declarations.append(declaration)
+    return declarations
+
+
+def _unclosed(css_text: str, tokens: list) -> bool:
+    """A bracket or function left open at the end of the value (tinycss2 closes it silently;
+    serialising shows the closers it added)."""
+    if "(" not in css_text and "[" not in css_text and "{" not in css_text:
+        return False
+    serialized = tinycss2.serialize(tokens)
+    return len(serialized) > len(css_text) and serialized.startswith(css_text) and not serialized[len(css_text) :].strip(")]}")
+
+
+def _significant(token) -> bool:
+    return token.type not in ("whitespace", "comment")
+
+
+def _declaration(style: Style, part: list, semicolon: int) -> Declaration | None:
+    meaningful = [item for item in part if _significant(item[0])]
+    if not meaningful:
+        return None
+    offset = style.offset
+    start, end = offset(meaningful[0][1]), offset(meaningful[-1][2])
+    semicolon_at = offset(semicolon) if semicolon >= 0 else -1
+    first = meaningful[0][0]
+    if first.type != "ident":
+        value_like = len(meaningful) == 1 and first.type in _VALUE_TOKENS
+        return Declaration(start, end, semicolon_at, NO_PROPERTY if value_like else SYNTAX)
+    name_start, name_end = offset(meaningful[0][1]), offset(meaningful[0][2])
+    if len(meaningful) == 1:
+        return Declaration(start, end, semicolon_at, NO_PROPERTY, first.lower_value, name_start, name_end)
+    second = meaningful[1][0]
+    if not (second.type == "literal" and second.value == ":"):
+        return Declaration(start, end, semicolon_at, NO_COLON, first.lower_value, name_start, name_end)
+    value = meaningful[2:]
+    if not value:
+        return Declaration(start, end, semicolon_at, EMPTY_VALUE, first.lower_value, name_start, name_end)
+    parsed = tinycss2.parse_one_declaration([item[0] for item in part])
+    if parsed.type != "declaration" or not _well_formed(parsed.value):
+        return Declaration(start, end, semicolon_at, SYNTAX, first.lower_value, name_start, name_end)
+    value_tokens = list(parsed.value)
+    while value_tokens and not _significant(value_tokens[0]):
+        value_tokens.pop(0)
+    while value_tokens and not _significant(value_tokens[-1]):
+        value_tokens.pop()
+    if not value_tokens:  # "color: !important"
+        return Declaration(start, end, semicolon_at, EMPTY_VALUE, first.lower_value, name_start, name_end)
+    name = parsed.name if parsed.name.startswith("--") else parsed.lower_name
+    where = {id(item[0]): item for item in part}
+    return Declaration(
+        start,
+        end,
+        semicolon_at,
+        None,
+        name,
+        name_start,
+        name_end,
+        offset(value[0][1]),
+        offset(value[-1][2]),
+        parsed.important,
+        tuple(value_tokens),
+        where[id(value_tokens[0])][1],
+        where[id(value_tokens[-1])][2],
+    )
+
+
+def _well_formed(tokens) -> bool:
+    """No parse errors, stray closing brackets or ``{}`` blocks anywhere in the value."""
+    stack = list(tokens)
+    while stack:
+        token = stack.pop()
+        kind = token.type
+        if kind in ("error", "{} block", "bad-url") or (kind == "literal" and token.value in ("}", ")", "]")):
+            return False
+        if kind == "function":
+            stack.extend(token.arguments)
+        elif kind in ("() block", "[] block"):
+            stack.extend(token.content)
+    return True
+
+
+def is_known_property(name: str) -> bool:
+    return name in KNOWN_PROPERTIES or name.startswith(("-", "mso-"))
+
+
+# --- serialisation -------------------------------------------------------------------------
+
+
+def serialize_value(style: Style, declaration: Declaration) -> str:
+    """The value as ST004 writes it: whitespace runs as one space, hex colours in lowercase,
+    `` !important`` at the end; everything else exactly as written (entities included)."""
+    body = _serialize(style, list(declaration.tokens), declaration.css_value_end)
+    return body + " !important" if declaration.important else body
+
+
+def _raw(style: Style, start: int, end: int) -> str:
+    """The post's text for the css span [start, end)."""
+    text_start, text_end = style.offset(start), style.offset(end)
+    return style.attribute.value[text_start - style.start : text_end - style.start]
+
+
+def _serialize(style: Style, tokens: list, end: int) -> str:
+    out = []
+    for token, start, stop in style.token_spans(tokens, end):
+        kind = token.type
+        if kind == "whitespace":
+            out.append(" ")
+        elif kind == "hash" and is_hex(token.value):
+            out.append("#" + token.value.lower())
+        elif kind == "function":
+            opening = style.css.find("(", start) + 1
+            closing = stop - 1 if style.css[stop - 1 : stop] == ")" else stop
+            out.append(_raw(style, start, opening) + _serialize(style, token.arguments, closing) + _raw(style, closing, stop))
+        elif kind in ("() block", "[] block"):
+            closing = stop - 1 if style.css[stop - 1 : stop] == token.type[1] else stop
+            out.append(_raw(style, start, start + 1) + _serialize(style, token.content, closing) + _raw(style, closing, stop))
+        else:
+            out.append(_raw(style, start, stop))
+    return "".join(out)
+
+
+def is_hex(digits: str) -> bool:
+    return len(digits) in (3, 4, 6, 8) and all(char in "0123456789abcdefABCDEF" for char in digits)
+
+
+# --- colours ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Colour:
+    key: tuple[int, int, int, int]  # 8-bit RGBA, for exact comparison
+    lab: tuple[float, float, float] | None  # CIE Lab of the colour over a white page
+
+
+def parse_colour(token) -> Colour | None:
+    """A colour token (hex, named, rgb(), hsl(), lab() …) as a :class:`Colour`; None for
+    keywords such as ``currentcolor``/``inherit``, ``var()`` and anything that is not a colour."""
+    if token.type == "hash":
+        return _hash_colour(token.value)
+    if token.type == "ident":  # named colours are ASCII letters only
+        name = token.lower_value
+        return _named_colour(name) if name.isascii() and name.isalpha() else None
+    return _parse_colour(token)
+
+
+@lru_cache(maxsize=1024)
+def _hash_colour(digits: str) -> Colour | None:
+    if not is_hex(digits):
+        return None
+    return _parse_colour(tinycss2.parse_one_component_value("#" + digits))
+
+
+@lru_cache(maxsize=1024)
+def _named_colour(name: str) -> Colour | None:
+    return _parse_colour(tinycss2.parse_one_component_value(name))
+
+
+def _parse_colour(token) -> Colour | None:
+    try:
+        colour = tinycss2.color4.parse_color(token)
+    except Exception:  # noqa: BLE001 - tinycss2 may choke on exotic input; it is "not a colour"
+        return None
+    if colour is None or isinstance(colour, str):
+        return None
+    alpha = colour.alpha
+    if colour.space in ("srgb", "hsl", "hwb"):
+        r, g, b = (min(1.0, max(0.0, channel)) for channel in colour.to("srgb").coordinates)
+        key = (round(r * 255), round(g * 255), round(b * 255), round(alpha * 255))
+        over_white = [alpha * channel + (1 - alpha) for channel in (r, g, b)]
+        return Colour(key, _srgb_to_lab(*over_white))
+    if colour.space in ("lab", "lch", "oklab", "oklch"):
+        lab = colour.to("lab").coordinates
+        return Colour((-1, round(lab[0] * 100), round(lab[1] * 100), round(alpha * 255)), tuple(lab) if alpha == 1 else None)
+    return None
+
+
+@lru_cache(maxsize=64)
+def palette(values: tuple[str, ...], option: str) -> tuple[tuple[str, Colour], ...]:
+    """The palette option's colours, parsed; raises ValueError naming the option on a bad entry."""
+    parsed = []
+    for value in values:
+        colour = parse_colour(tinycss2.parse_one_component_value(value))
+        if colour is None:
+            raise ValueError(f"option {option}: {value!r} is not a colour")
+        parsed.append((value.lower(), colour))
+    return tuple(parsed)
+
+
+def palette_entry(colour: Colour, entries) -> str | None:
+    for written, candidate in entries:
+        if candidate.key == colour.key:
+            return written
+    return None
+
+
+def nearest(colour: Colour, entries) -> tuple[str, float] | None:
+    if colour.lab is None:
+        return None
+    best = None
+    for written, candidate in entries:
+        if candidate.lab is None:
+            continue
+        distance = ciede2000(colour.lab, candidate.lab)
+        if best is None or distance < best[1]:
+            best = (written, distance)
+    return best
+
+
+def _srgb_to_lab(r: float, g: float, b: float) -> tuple[float, float, float]:
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    r, g, b = linear(r), linear(g), linear(b)
+    x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047
+    y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b
+    z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
+
+    fx, fy, fz = f(x), f(y), f(z)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def ciede2000(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
+    """CIEDE2000 colour difference (Sharma, Wu, Dalal 2005) between two CIE Lab colours."""
+    l1, a1, b1 = first
+    l2, a2, b2 = second
+    c_bar = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(c_bar**7 / (c_bar**7 + 25**7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
+    h1p = math.degrees(math.atan2(b1, a1p)) % 360 if c1p else 0.0
+    h2p = math.degrees(math.atan2(b2, a2p)) % 360 if c2p else 0.0
+    delta_l = l2 - l1
+    delta_c = c2p - c1p
+    if c1p * c2p == 0:
+        delta_h_angle = 0.0
+    else:
+        delta_h_angle = h2p - h1p
+        if delta_h_angle > 180:
+            delta_h_angle -= 360
+        elif delta_h_angle < -180:
+            delta_h_angle += 360
+    delta_h = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(delta_h_angle / 2))
+    l_bar = (l1 + l2) / 2
+    cp_bar = (c1p + c2p) / 2
+    if c1p * c2p == 0:
+        h_bar = h1p + h2p
+    elif abs(h1p - h2p) <= 180:
+        h_bar = (h1p + h2p) / 2
+    elif h1p + h2p < 360:
+        h_bar = (h1p + h2p + 360) / 2
+    else:
+        h_bar = (h1p + h2p - 360) / 2
+    t = (
+        1
+        - 0.17 * math.cos(math.radians(h_bar - 30))
+        + 0.24 * math.cos(math.radians(2 * h_bar))
+        + 0.32 * math.cos(math.radians(3 * h_bar + 6))
+        - 0.20 * math.cos(math.radians(4 * h_bar - 63))
+    )
+    delta_theta = 30 * math.exp(-(((h_bar - 275) / 25) ** 2))
+    r_c = 2 * math.sqrt(cp_bar**7 / (cp_bar**7 + 25**7))
+    s_l = 1 + 0.015 * (l_bar - 50) ** 2 / math.sqrt(20 + (l_bar - 50) ** 2)
+    s_c = 1 + 0.045 * cp_bar
+    s_h = 1 + 0.015 * cp_bar * t
+    r_t = -math.sin(math.radians(2 * delta_theta)) * r_c
+    return math.sqrt(
+        (delta_l / s_l) ** 2 + (delta_c / s_c) ** 2 + (delta_h / s_h) ** 2 + r_t * (delta_c / s_c) * (delta_h / s_h)
+    )
+
+
+def significant(tokens) -> list:
+    return [token for token in tokens if _significant(token)]
+
+
+def removal_edit(text: str, style: Style, declaration: Declaration) -> tuple[int, int]:
+    """The span to delete to remove ``declaration`` (with its ``;`` and the space that
+    separates it), or the whole attribute when it is the only declaration."""
+    readable = list(style.declarations)
+    index = readable.index(declaration)
+    own_end = declaration.semicolon + 1 if declaration.semicolon >= 0 else declaration.end
+    if len(readable) == 1:
+        attribute = style.attribute
+        start = attribute.name_start
+        while start > style.tag.name_end and text[start - 1] in " \t\r\n":
+            start -= 1
+        return start, attribute.value_end + (1 if attribute.quote else 0)
+    if index + 1 < len(readable):
+        return declaration.start, readable[index + 1].start
+    previous = readable[index - 1]  # it has a ';': something follows it
+    return previous.semicolon + 1, own_end

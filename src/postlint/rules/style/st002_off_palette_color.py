@@ -1,0 +1,73 @@
+"""ST002 off-palette-color: a text or background colour outside the house palette."""
+
+from __future__ import annotations
+
+from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.rule import FixAvailability, Option, rule
+from postlint.rules.style import _css as css
+
+
+@rule(
+    code="ST002",
+    name="off-palette-color",
+    summary="a text or background colour outside the house palette",
+    fix=FixAvailability.SOMETIMES,
+    safety=Safety.UNSAFE,
+    options={
+        "text-colors": Option(list(css.DEFAULT_TEXT_COLORS), "the palette's text colours (`color`)"),
+        "background-colors": Option(list(css.DEFAULT_BACKGROUND_COLORS), "the palette's background colours (`background-color`)"),
+        "max-distance": Option(25, "largest CIEDE2000 difference at which the nearest palette colour is offered as a fix", minimum=0),
+        "ignore-elements": Option(
+            list(css.DEFAULT_IGNORE_ELEMENTS), "elements whose colours are table or rule layout, not emphasis: not checked"
+        ),
+    },
+)
+def check(post, options):
+    text_palette = css.palette(tuple(options["text-colors"]), "text-colors")
+    background_palette = css.palette(tuple(options["background-colors"]), "background-colors")
+    max_distance = options["max-distance"]
+    ignored = {name.lower() for name in options["ignore-elements"]}
+    text = post.text
+    for style in css.styles(post):
+        if style.tag.name in ignored:
+            continue
+        for declaration in style.declarations:
+            if declaration.error is not None:
+                continue
+            if declaration.name == "color":
+                own, other, label = text_palette, background_palette, "text"
+            elif declaration.name in ("background-color", "background"):
+                own, other, label = background_palette, text_palette, "background"
+            else:
+                continue
+            for token, start, end in _colour_tokens(style, declaration):
+                colour = css.parse_colour(token)
+                if colour is None or colour.key[3] == 0:  # not a colour we can judge, or transparent
+                    continue
+                if css.palette_entry(colour, own) is not None or css.palette_entry(colour, other) is not None:
+                    continue  # in the palette (the other half is ST003's business)
+                yield _problem(text, declaration, label, own, colour, start, end, max_distance)
+
+
+def _colour_tokens(style, declaration):
+    """Top-level value tokens with their spans in post.text."""
+    for token, start, end in style.token_spans(list(declaration.tokens), declaration.css_value_end):
+        if token.type in ("whitespace", "comment"):
+            continue
+        yield token, style.offset(start), style.offset(end)
+
+
+def _problem(text, declaration, label, palette, colour, start, end, max_distance) -> Problem:
+    written = text[start:end]
+    choices = ", ".join(entry for entry, _ in palette)
+    found = css.nearest(colour, palette)
+    what = f"`{written}` is not a {label} colour of the palette ({choices})"
+    if found is not None and found[1] <= max_distance:
+        replacement, distance = found
+        return Problem(
+            start,
+            end,
+            f"{what}; use the nearest, {replacement} (colour difference {distance:.1f})",
+            Fix.unsafe(f"use {replacement}", Edit(start, end, replacement)),
+        )
+    return Problem(start, end, f"{what}; use one of them, or remove `{declaration.name}`")

@@ -1,0 +1,69 @@
+"""ST003 palette-property-mismatch: a palette colour used with the other property
+(``color: #21538527``, a background colour, as the text colour)."""
+
+from __future__ import annotations
+
+from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.rule import FixAvailability, Option, rule
+from postlint.rules.style import _css as css
+
+
+@rule(
+    code="ST003",
+    name="palette-property-mismatch",
+    summary="a palette colour used with the other property (`color: #21538527`, a background colour as text colour)",
+    fix=FixAvailability.SOMETIMES,
+    safety=Safety.UNSAFE,
+    options={
+        "text-colors": Option(list(css.DEFAULT_TEXT_COLORS), "the palette's text colours (`color`)"),
+        "background-colors": Option(list(css.DEFAULT_BACKGROUND_COLORS), "the palette's background colours (`background-color`)"),
+        "ignore-elements": Option(
+            list(css.DEFAULT_IGNORE_ELEMENTS), "elements whose colours are table or rule layout, not emphasis: not checked"
+        ),
+    },
+)
+def check(post, options):
+    text_palette = css.palette(tuple(options["text-colors"]), "text-colors")
+    background_palette = css.palette(tuple(options["background-colors"]), "background-colors")
+    ignored = {name.lower() for name in options["ignore-elements"]}
+    text = post.text
+    for style in css.styles(post):
+        if style.tag.name in ignored:
+            continue
+        for declaration in style.declarations:
+            if declaration.error is not None:
+                continue
+            if declaration.name == "color":
+                own, other, swap, other_label = text_palette, background_palette, "background-color", "background"
+                clashes = ("background-color", "background")
+            elif declaration.name in ("background-color", "background"):
+                own, other, swap, other_label = background_palette, text_palette, "color", "text"
+                clashes = ("color",)
+            else:
+                continue
+            tokens = css.significant(declaration.tokens)
+            for token in tokens:
+                colour = css.parse_colour(token)
+                if colour is None or css.palette_entry(colour, own) is not None:
+                    continue
+                entry = css.palette_entry(colour, other)
+                if entry is None:
+                    continue
+                yield _problem(text, style, declaration, entry, swap, other_label, clashes, len(tokens) == 1)
+
+
+def _problem(text, style, declaration, entry, swap, other_label, clashes, alone) -> Problem:
+    written_name = text[declaration.name_start : declaration.name_end]
+    message = (
+        f"{entry} is a {other_label} colour of the palette, used here as `{written_name}`; "
+        f"write `{swap}: {entry}`"
+    )
+    start, end = declaration.start, declaration.end
+    if not alone:
+        return Problem(start, end, message + f" (move {entry} out of the `{written_name}` shorthand)")
+    if any(style.declared(name) for name in clashes):
+        present = next(name for name in clashes if style.declared(name))
+        return Problem(start, end, message + f", and decide with the `{present}` already there")
+    return Problem(
+        start, end, message, Fix.unsafe(f"write `{swap}`", Edit(declaration.name_start, declaration.name_end, swap))
+    )

@@ -1,0 +1,60 @@
+"""ST006 disallowed-property: a style property outside the house's allowed list, such as a
+``font-family`` pasted from a word processor."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.rule import FixAvailability, Option, rule
+from postlint.rules.style import _css as css
+
+DEFAULT_ALLOWED = [
+    "color",
+    "background",
+    "background-color",
+    "text-align",
+    "width",
+    "height",
+    "border",
+    "border-*",
+    "padding",
+    "padding-*",
+    "list-style-type",
+    "font-weight",
+]
+
+
+@rule(
+    code="ST006",
+    name="disallowed-property",
+    summary="a style property outside the allowed list (`font-family` pasted from an editor)",
+    fix=FixAvailability.ALWAYS,
+    safety=Safety.UNSAFE,
+    options={
+        "allowed-properties": Option(
+            list(DEFAULT_ALLOWED), "properties posts may set; `*` matches any characters (`border-*`)"
+        ),
+    },
+)
+def check(post, options):
+    allowed = [pattern.lower() for pattern in options["allowed-properties"]]
+    text = post.text
+    for style in css.styles(post):
+        for declaration in style.declarations:
+            if declaration.error is not None:
+                continue
+            name = declaration.name
+            if not css.is_known_property(name) and not name.startswith("--"):
+                continue  # ST001 reports unknown properties
+            if any(fnmatchcase(name, pattern) for pattern in allowed):
+                continue
+            start, end = css.removal_edit(text, style, declaration)
+            written = text[declaration.start : declaration.end]
+            yield Problem(
+                declaration.start,
+                declaration.end,
+                f"`{declaration.name}` is not among the allowed style properties (fonts, spacing and layout are the "
+                f"site stylesheet's job); remove `{written}`",
+                Fix.unsafe(f"remove `{declaration.name}`", Edit.delete(start, end)),
+            )
