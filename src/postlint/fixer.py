@@ -85,22 +85,21 @@ def keeps_content(before: Post, after: Post) -> str | None:
     if old_front is not None and old_front.terminated and old_front.error is None:
         if new_front is None or not new_front.terminated or new_front.error is not None:
             return "the front matter would no longer parse"
-    if not _is_subsequence(before.visible_words, after.visible_words):
+    if not _is_subsequence("".join(before.visible_words), "".join(after.visible_words)):
         return "visible text would be lost or reordered"
     return None
 
 
-def _is_subsequence(words: list[str], within: list[str]) -> bool:
-    if words == within:
+def _is_subsequence(letters: str, within: str) -> bool:
+    """Every letter and digit a reader saw is still there, in order (words may join or split:
+    removing a stray ``**`` between two words is allowed to join them)."""
+    if letters == within:
         return True
     position = 0
-    limit = len(within)
-    for word in words:
-        while position < limit and within[position] != word:
-            position += 1
-        if position == limit:
+    for letter in letters:
+        position = within.find(letter, position) + 1
+        if position == 0:
             return False
-        position += 1
     return True
 
 

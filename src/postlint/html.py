@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from postlint.markdown import TEXT, Blocks
@@ -237,8 +238,7 @@ def tokenize(text: str, blocks: Blocks) -> list[Token]:
         _tokenize_segment(text, position, len(text), tokens)
     if blocks.liquid:
         tokens = _carve_liquid(tokens, blocks.liquid)
-    _mark_text_context(tokens, text, blocks)
-    return tokens
+    return _mark_text_context(tokens, text, blocks)
 
 
 def _carve_liquid(tokens: list[Token], liquid: list[tuple[int, int]]) -> list[Token]:
@@ -399,15 +399,26 @@ def _attributes(text: str, position: int, stop: int) -> tuple[tuple[Attribute, .
             position = value_end
 
 
-def _mark_text_context(tokens: list[Token], text: str, blocks: Blocks) -> None:
-    """Flag text inside <pre>/<code> and raw-text elements as code, and Markdown text as such;
-    in Markdown text, ``<https://…>`` is an autolink, not a tag."""
+def _mark_text_context(tokens: list[Token], text: str, blocks: Blocks) -> list[Token]:
+    """Flag text inside <pre>/<code> and raw-text elements as code, and Markdown text as such
+    (text is split where a Markdown text block begins or ends); in Markdown text,
+    ``<https://…>`` is an autolink, not a tag."""
+    edges = sorted({edge for block in blocks.blocks if block.kind == TEXT for edge in (block.start, block.end)})
     text_blocks = [block for block in blocks.blocks if block.kind == TEXT]
+    block_starts = [block.start for block in text_blocks]
+
+    def in_text_block(offset: int) -> bool:
+        index = bisect_right(block_starts, offset) - 1
+        return index >= 0 and offset < text_blocks[index].end
+
+    marked: list[Token] = []
     block_index = 0
+    edge_index = 0
     code_depth = 0
-    for index, token in enumerate(tokens):
+    for token in tokens:
         kind = type(token)
         if kind is not Tag and kind is not Text:
+            marked.append(token)
             continue
         while block_index < len(text_blocks) and text_blocks[block_index].end <= token.start:
             block_index += 1
@@ -416,14 +427,26 @@ def _mark_text_context(tokens: list[Token], text: str, blocks: Blocks) -> None:
             if markdown and not token.is_end and (token.glued.startswith(":") or "@" in token.glued):
                 autolink = _AUTOLINK.match(text, token.start, token.end)
                 if autolink is not None and autolink.end() == token.end:
-                    tokens[index] = Autolink(token.start, token.end)
+                    marked.append(Autolink(token.start, token.end))
                     continue
             if token.name in CODE_ELEMENTS and not token.self_closing:
                 code_depth = max(0, code_depth + (-1 if token.is_end else 1))
+            marked.append(token)
             continue
         code = token.code or code_depth > 0
-        if code != token.code or markdown:
-            tokens[index] = Text(token.start, token.end, code=code, markdown=markdown)
+        while edge_index < len(edges) and edges[edge_index] <= token.start:
+            edge_index += 1
+        start = token.start
+        probe = edge_index
+        while probe < len(edges) and edges[probe] < token.end:  # split where a text block begins or ends
+            marked.append(Text(start, edges[probe], code=code, markdown=in_text_block(start)))
+            start = edges[probe]
+            probe += 1
+        if start == token.start and code == token.code and not markdown:
+            marked.append(token)
+        else:
+            marked.append(Text(start, token.end, code=code, markdown=in_text_block(start) if start != token.start else markdown))
+    return marked
 
 
 # --- tree builder ----------------------------------------------------------------------------
@@ -572,12 +595,14 @@ def text_content(text: str, start: int, end: int) -> str:
 
 
 def visible_words(text: str, html: Html) -> list[str]:
-    """Hangul, Latin and digit words of the body as a reader sees them (tags and comments out)."""
-    words: list[str] = []
+    """Hangul, Latin and digit words of the body as a reader sees them: inline tags and comments
+    join the text around them (``후</font>보`` reads 후보), other tags separate it."""
+    pieces: list[str] = []
     for token in html.tokens:
-        if type(token) is Text or type(token) is Autolink:
+        kind = type(token)
+        if kind is Text or kind is Autolink:
             chunk = text[token.start : token.end]
-            if "&" in chunk:
-                chunk = html_lib.unescape(chunk)
-            words.extend(_WORD.findall(chunk))
-    return words
+            pieces.append(html_lib.unescape(chunk) if "&" in chunk else chunk)
+        elif kind is Tag and token.name not in PHRASING_ELEMENTS and token.name in KNOWN_ELEMENTS:
+            pieces.append(" ")
+    return _WORD.findall("".join(pieces))

@@ -211,6 +211,9 @@ def scan_blocks(text: str, body_start: int) -> Blocks:
                 last_was_list = True
             elif indent < 4:
                 last_was_list = False
+            if _ATX_HEADING.match(line):  # a heading is one line; the next line starts anew
+                blocks.append(current)
+                current = None
         else:
             current = _extend(current, line_end)
         position = line_end

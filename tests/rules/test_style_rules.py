@@ -38,6 +38,7 @@ def test_offsets_survive_entities_and_crlf():
 
 def test_each_post_is_parsed_once(monkeypatch):
     calls = []
+    css._parse_value.cache_clear()
     original = css._declarations
     monkeypatch.setattr(css, "_declarations", lambda *args: calls.append(1) or original(*args))
     post = Post('<p><b><span style="color:#EE2323">가</span></b> <span style="font-size: 3px">나</span></p>\n')

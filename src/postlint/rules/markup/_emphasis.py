@@ -253,8 +253,11 @@ def inline_units(post) -> list[Unit]:
             ranges = _html_ranges(block.start, block.end, atoms)
         else:
             ranges = _text_ranges(text, block.start, block.end)
-        for start, end in ranges:
-            segments = _segments(start, end, atoms)
+        first_atom = 0
+        for start, end in ranges:  # in order: the atoms before a range are never needed again
+            while first_atom < len(atoms) and atoms[first_atom][1] <= start:
+                first_atom += 1
+            segments = _segments(start, end, atoms, first_atom)
             if segments:
                 units.append(Unit(block.kind == TEXT, start, end, tuple(segments)))
     return units
@@ -295,11 +298,12 @@ def _text_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return ranges
 
 
-def _segments(start: int, end: int, atoms) -> list[Segment]:
+def _segments(start: int, end: int, atoms, first: int) -> list[Segment]:
     segments = []
     position = start
     after_tag = False
-    for atom_start, atom_end, kind in atoms:
+    for index in range(first, len(atoms)):
+        atom_start, atom_end, kind = atoms[index]
         if atom_end <= start or kind == "split":
             continue
         if atom_start >= end:

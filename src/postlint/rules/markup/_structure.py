@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from postlint.diagnostics import Edit, Fix
@@ -79,6 +79,7 @@ class Structure:
     # An element Markdown closed at the end of its paragraph, and the stray end tag in a later
     # paragraph that was meant to close it: one defect, reported by MK003 (id(element) -> tag).
     block_strays: dict[int, Tag] = field(default_factory=dict)
+    _end_phantoms: dict[str, list[int]] | None = None
 
     def skip(self, tag: Tag | None) -> bool:
         """Whether MK003–MK005 leave this tag alone: in code, or MK006's."""
@@ -86,7 +87,16 @@ class Structure:
 
     def explains_unclosed(self, name: str, start: int, end: int) -> bool:
         """A hidden or escaped ``</name>`` lies between ``start`` and ``end``."""
-        return any(p.is_end and p.name == name and start <= p.offset <= end for p in self.phantoms)
+        if self._end_phantoms is None:
+            self._end_phantoms = {}
+            for phantom in sorted(self.phantoms, key=lambda p: p.offset):
+                if phantom.is_end:
+                    self._end_phantoms.setdefault(phantom.name, []).append(phantom.offset)
+        offsets = self._end_phantoms.get(name)
+        if not offsets:
+            return False
+        index = bisect_left(offsets, start)
+        return index < len(offsets) and offsets[index] <= end
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -124,10 +134,14 @@ def _analyze(post) -> Structure:
                     foreign_depth = max(0, foreign_depth + (-1 if token.is_end else 1))
                 block = blocks.block_at(token.start)
                 markdown = block is not None and block.kind == TEXT
-                finding = _check_tag(text, token, in_foreign, markdown, result.phantoms)
-                if finding is not None:
+                hidden: list[Phantom] = []
+                finding = _check_tag(text, token, in_foreign, markdown, hidden)
+                if finding is LITERAL:
+                    result.malformed_tags.add(id(token))  # Markdown prints it as text: not a tag
+                elif finding is not None:
                     result.findings.append(finding)
                     result.malformed_tags.add(id(token))
+                    result.phantoms.extend(hidden)
         elif kind is Text and not token.code:
             _check_text(text, token, previous, candidates)
         previous = token
@@ -138,6 +152,24 @@ def _analyze(post) -> Structure:
 
 
 # --- tags ------------------------------------------------------------------------------------
+
+# What _check_tag returns for a "tag" that Markdown prints as text (it is not CommonMark raw HTML).
+LITERAL = Malformed(0, 0, "")
+_UNQUOTED_OK = re.compile(r"[^\s\"'=<>`]+")
+
+
+def _commonmark_tag(text: str, tag: Tag) -> bool:
+    """Whether CommonMark reads the tag as raw HTML in a Markdown paragraph (else: as text)."""
+    if not tag.terminated or tag.glued:
+        return False
+    if tag.is_end:
+        return not text[tag.name_end : tag.end - 1].strip()
+    for attribute in tag.attributes:
+        if not _ATTRIBUTE_NAME_OK.fullmatch(text, attribute.name_start, attribute.name_end):
+            return False
+        if attribute.value is not None and not attribute.quote and not _UNQUOTED_OK.fullmatch(attribute.value):
+            return False
+    return True
 
 
 def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: list[Phantom]) -> Malformed | None:
@@ -173,6 +205,8 @@ def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: 
         return _glued(text, tag, written, ascii_end, swallowed, at_eof)
 
     if not is_known_element(tag.name) and not in_foreign:
+        if markdown and not _commonmark_tag(text, tag):
+            return LITERAL  # "if x<y …" in a Markdown paragraph: not raw HTML, printed as written
         where = "a tag" if not tag.is_end else "an end tag"
         return Malformed(
             tag.start,
@@ -337,23 +371,37 @@ def _explain(html, candidates: list[tuple[Phantom, Malformed]], result: Structur
         [(p, None) for p in result.phantoms if not p.is_end] + [(p, m) for p, m in candidates if not p.is_end],
         key=lambda pair: pair[0].offset,
     )
-    used: set[int] = set()
+    # Each stray takes the nearest earlier phantom start tag of its name not taken yet.
+    waiting: dict[str, list[tuple[Phantom, Malformed | None]]] = {}
+    position = 0
     for tag in html.stray_end_tags:
-        for index in range(len(starts) - 1, -1, -1):
-            phantom, finding = starts[index]
-            if index in used or phantom.offset >= tag.start or phantom.name != tag.name:
-                continue
-            used.add(index)
+        while position < len(starts) and starts[position][0].offset < tag.start:
+            waiting.setdefault(starts[position][0].name, []).append(starts[position])
+            position += 1
+        stack = waiting.get(tag.name)
+        if stack:
+            _, finding = stack.pop()
             result.explained_strays.add(id(tag))
             if finding is not None:
                 explaining.add(id(finding))
-            break
+    # An escaped or lost end tag explains an element left open around it.
+    intervals: dict[str, list[tuple[int, int]]] = {}
+    for item in html.unclosed:
+        intervals.setdefault(item.element.name, []).append((item.element.start_tag.end, item.at))
+    reach: dict[str, tuple[list[int], list[int]]] = {}
+    for name, spans in intervals.items():
+        spans.sort()
+        furthest, running = [], -1
+        for _, at in spans:
+            running = max(running, at)
+            furthest.append(running)
+        reach[name] = ([start for start, _ in spans], furthest)
     for phantom, finding in candidates:
-        if phantom.is_end and any(
-            item.element.name == phantom.name and item.element.start_tag.end <= phantom.offset <= item.at
-            for item in html.unclosed
-        ):
-            explaining.add(id(finding))
+        if phantom.is_end and phantom.name in reach:
+            opened, furthest = reach[phantom.name]
+            count = bisect_right(opened, phantom.offset)
+            if count and furthest[count - 1] >= phantom.offset:
+                explaining.add(id(finding))
     for phantom, finding in candidates:
         if id(finding) in explaining:
             result.phantoms.append(phantom)
@@ -366,21 +414,22 @@ def _pair_block_strays(html, result: Structure) -> None:
     if not pending:
         return
     strays = {id(tag) for tag in html.stray_end_tags if id(tag) not in result.explained_strays}
+    by_name: dict[str, list[Tag]] = {}
+    for token in html.tokens:
+        if type(token) is Tag:
+            by_name.setdefault(token.name, []).append(token)
+    starts = {name: [tag.start for tag in tags] for name, tags in by_name.items()}
     taken: set[int] = set()
-    tags = [token for token in html.tokens if type(token) is Tag]
-    starts = [tag.start for tag in tags]
     for item in pending:
         name = item.element.name
-        for index in range(bisect_left(starts, item.at), len(tags)):
-            tag = tags[index]
-            if tag.name != name:
-                continue
-            if not tag.is_end:
-                break  # a new element of that name opens first: the stray belongs to it, if any
-            if id(tag) in strays and id(tag) not in taken:
-                taken.add(id(tag))
-                result.block_strays[id(item.element)] = tag
-            break
+        tags = by_name.get(name, [])
+        index = bisect_left(starts.get(name, []), item.at)
+        if index == len(tags):
+            continue
+        tag = tags[index]  # the next tag of that name: a new element opening first owns any stray
+        if tag.is_end and id(tag) in strays and id(tag) not in taken:
+            taken.add(id(tag))
+            result.block_strays[id(item.element)] = tag
 
 
 def line_or_tag(text: str, start: int, end: int) -> tuple[int, int]:
@@ -402,8 +451,7 @@ def line_or_tag(text: str, start: int, end: int) -> tuple[int, int]:
 
 def markdown_text_spans(post):
     """The parts of the body's text (not code, not tags) that lie in Markdown text blocks, where
-    inline Markdown is rendered. ``Text.markdown`` is not used: a text token that starts in the
-    last line break of an HTML block and runs into a Markdown paragraph is flagged by its start."""
+    inline Markdown is rendered: each text token clipped to the text blocks it overlaps."""
     blocks = [block for block in post.markdown.blocks if block.kind == TEXT]
     if not blocks:
         return
@@ -420,3 +468,9 @@ def markdown_text_spans(post):
             if start < end:
                 yield start, end
             probe += 1
+
+
+def joins_markup(text: str, start: int, end: int) -> bool:
+    """Deleting ``text[start:end]`` would glue a ``<`` or ``&`` before it to the text after it,
+    making a new tag or entity out of text (``<</i>h2>`` → ``<h2>``)."""
+    return start > 0 and text[start - 1] in "<&" and end < len(text) and not text[end].isspace()

@@ -9,6 +9,7 @@ content a browser gives it, and stops there. It is offered only when that spot i
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.html import PHRASING_ELEMENTS, Declaration, Text
@@ -38,6 +39,7 @@ def check(post, options):
         and item.element.name not in DOCUMENT_ELEMENTS
         and not facts.explains_unclosed(item.element.name, item.element.start_tag.end, item.at)
     ]
+    context = _Context(post)
     typos = _typos(text, reported)
     merged = {id(outer) for outer in typos.values()}
     for item in reported:
@@ -76,7 +78,7 @@ def check(post, options):
             tag.start,
             tag.end,
             f"`<{name}>` is never closed: {where} closes it implicitly{carry}. Add `</{name}>` where it should end",
-            _fix(post, item, reported),
+            _fix(post, item, context),
         )
 
 
@@ -116,25 +118,68 @@ def _typos(text, reported) -> dict[int, object]:
     return found
 
 
-def _fix(post, item, reported) -> Fix | None:
+class _Context:
+    """What the fixes look up, built once per post: the elements closed implicitly at each
+    offset (a stack slice, so a parent chain, outermost first) and the Markdown text blocks."""
+
+    MAX_INSIDE = 16  # more elements left open inside: no fix, the markup is too broken to guess
+
+    def __init__(self, post):
+        self.chains: dict[int, list] = {}
+        for element in post.html.elements:
+            if element.closed_by in ("implied", "parent", "block", "eof"):
+                self.chains.setdefault(element.close, []).append(element)
+        self.position: dict[int, int] = {}
+        for chain in self.chains.values():
+            chain.sort(key=lambda element: element.start_tag.start)
+            for index, element in enumerate(chain):
+                self.position[id(element)] = index
+        self.text_starts = [block.start for block in post.markdown.blocks if block.kind == TEXT]
+
+    def open_inside(self, element) -> list | None:
+        """Elements still open inside ``element`` when it was closed (None: too many)."""
+        chain = self.chains.get(element.close, [])
+        index = self.position.get(id(element), len(chain))
+        if len(chain) - index - 1 > self.MAX_INSIDE:
+            return None
+        return chain[index + 1 :]
+
+    def markdown_between(self, start: int, end: int) -> bool:
+        """A Markdown text block starts between the start tag and the insertion point: the
+        element spans rendered Markdown, and where it should end is a guess."""
+        index = bisect_right(self.text_starts, start)
+        return index < len(self.text_starts) and self.text_starts[index] < end
+
+
+def _fix(post, item, context: _Context) -> Fix | None:
     """Insert the end tag (and those of elements left open inside it) where it is closed now."""
     text = post.text
     element = item.element
     at = len(text) if item.reason == "eof" else item.at
     while at > element.start_tag.end and text[at - 1] in " \t\r\n":
         at -= 1
-    inside = _open_inside(element, item.at)
-    if any(child.name not in PHRASING_ELEMENTS for child in inside):
+    inside = context.open_inside(element)
+    if inside is None or any(child.name not in PHRASING_ELEMENTS for child in inside):
         return None  # a block or a paragraph is open inside it: where it should end is a guess
     if element.name not in PHRASING_ELEMENTS and not _same_block(post, element.start_tag.start, at):
         return None
-    if element.name in _HEADINGS and any(child.name not in PHRASING_ELEMENTS for child in _descendants(element)):
+    if element.name in _HEADINGS and _holds_blocks(element):
         return None  # "<h2>Title⏎⏎<p>…": the heading should have ended long before
-    if _markdown_between(post, element.start_tag.start, at) or not _insertable(text, post.html.tokens, at):
+    if context.markdown_between(element.start_tag.start, at) or not _insertable(text, post.html.tokens, at):
         return None
-    names = [child.name for child in sorted(inside, key=lambda child: child.start_tag.start, reverse=True)]
-    closing = "".join(f"</{name}>" for name in [*names, element.name])
+    closing = "".join(f"</{child.name}>" for child in reversed(inside)) + f"</{element.name}>"
     return Fix.safe(f"insert `{closing}`", Edit.insert(at, closing))
+
+
+def _holds_blocks(element, budget: int = 5000) -> bool:
+    stack = list(element.children)
+    while stack and budget:
+        budget -= 1
+        child = stack.pop()
+        if child.name not in PHRASING_ELEMENTS:
+            return True
+        stack.extend(child.children)
+    return bool(stack)
 
 
 def _insertable(text: str, tokens, at: int) -> bool:
@@ -159,19 +204,6 @@ def _insertable(text: str, tokens, at: int) -> bool:
     return token.terminated
 
 
-def _descendants(element):
-    stack = list(element.children)
-    while stack:
-        child = stack.pop()
-        yield child
-        stack.extend(child.children)
-
-
-def _open_inside(element, at: int) -> list:
-    """Descendants still open when ``element`` was closed at ``at``."""
-    return [child for child in _descendants(element) if child.close == at and child.closed_by != "end-tag"]
-
-
 def _same_block(post, start: int, end: int) -> bool:
     blocks = post.markdown
     first = blocks.block_at(start)
@@ -179,14 +211,3 @@ def _same_block(post, start: int, end: int) -> bool:
     return first is not None and first is last
 
 
-def _markdown_between(post, start: int, end: int) -> bool:
-    """A Markdown text block lies between the start tag and the insertion point (other than the
-    one the start tag is in): the element spans rendered Markdown, and where it ends is a guess."""
-    blocks = post.markdown
-    first = blocks.block_at(start)
-    for block in blocks.blocks:
-        if block.start >= end:
-            break
-        if block.kind == TEXT and block is not first and block.end > start and block.start > start:
-            return True
-    return False

@@ -14,7 +14,7 @@ from __future__ import annotations
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.html import PHRASING_ELEMENTS
 from postlint.rule import FixAvailability, rule
-from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, FORMATTING_ELEMENTS, structure
+from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, FORMATTING_ELEMENTS, joins_markup, structure
 
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 
@@ -120,7 +120,11 @@ def _single_fix(text: str, item) -> Fix | None:
     outer, inner = item.outer, item.inner
     outer_end, inner_end = item.outer_end, item.inner_end
     inner_text = text[inner_end.start : inner_end.end]
-    if inner.name in PHRASING_ELEMENTS and inner.name not in FORMATTING_ELEMENTS:
+    if (
+        inner.name in PHRASING_ELEMENTS
+        and inner.name not in FORMATTING_ELEMENTS
+        and not joins_markup(text, inner_end.start, inner_end.end)
+    ):
         # A browser closes the inner element at the outer end tag and never re-opens it.
         return Fix.safe(
             f"move `</{inner.name}>` before `</{outer.name}>`",

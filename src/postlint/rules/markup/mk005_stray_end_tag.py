@@ -6,7 +6,7 @@ import re
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.rule import FixAvailability, rule
-from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, line_or_tag, structure
+from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, joins_markup, line_or_tag, structure
 
 _TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
 
@@ -15,7 +15,7 @@ _TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
     code="MK005",
     name="stray-end-tag",
     summary="an end tag with no open element to close",
-    fix=FixAvailability.ALWAYS,
+    fix=FixAvailability.SOMETIMES,
     safety=Safety.SAFE,
 )
 def check(post, options):
@@ -24,12 +24,13 @@ def check(post, options):
     paired = {id(tag) for tag in facts.block_strays.values()}
     text = post.text
     lines = post.lines
+    meant = _meant_for(html.elements, html.stray_end_tags)
     for tag in html.stray_end_tags:
         if facts.skip(tag) or id(tag) in facts.explained_strays or id(tag) in paired:
             continue
         if tag.name in DOCUMENT_ELEMENTS:
             continue  # MK009's
-        last = _last_closed_implicitly(html.elements, tag)
+        last = meant.get(id(tag))
         if last is None:
             history = f"no `<{tag.name}>` is open here"
         else:
@@ -47,11 +48,12 @@ def check(post, options):
             start_tag = last.start_tag
             edits.append(Edit.delete(*line_or_tag(text, start_tag.start, start_tag.end)))
             title = f"remove the empty `<{tag.name}>` wrapper"
+        fix = None if any(joins_markup(text, edit.start, edit.end) for edit in edits) else Fix.safe(title, *edits)
         yield Problem(
             tag.start,
             tag.end,
             f"`{text[tag.start:tag.end]}` closes nothing: {history}; {effect}. Remove it",
-            Fix.safe(title, *edits),
+            fix,
         )
 
 
@@ -66,13 +68,20 @@ def _empty_wrapper(text, element, facts) -> bool:
     )
 
 
-def _last_closed_implicitly(elements, tag):
-    """The element of the stray's name most recently closed without its end tag: the one meant."""
-    best = None
-    for element in elements:
-        if element.start_tag.start >= tag.start:
-            break
-        if element.name == tag.name and element.closed_by != "end-tag" and 0 <= element.close <= tag.start:
-            if best is None or element.close >= best.close:
-                best = element
-    return best
+def _meant_for(elements, strays) -> dict:
+    """For each stray end tag, the element of its name most recently closed without its end tag
+    before it: the one it was meant for (one sweep over the elements in closing order)."""
+    closed = sorted(
+        (element for element in elements if element.closed_by not in ("end-tag", "") and element.close >= 0),
+        key=lambda element: element.close,
+    )
+    latest: dict[str, object] = {}
+    found = {}
+    position = 0
+    for tag in strays:
+        while position < len(closed) and closed[position].close <= tag.start:
+            latest[closed[position].name] = closed[position]
+            position += 1
+        if tag.name in latest:
+            found[id(tag)] = latest[tag.name]
+    return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.html import Declaration
 from postlint.rule import FixAvailability, rule
-from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, line_or_tag, structure
+from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, joins_markup, line_or_tag, structure
 
 _WHY = {
     "html": "the site's layout already has one",
@@ -41,7 +41,7 @@ def check(post, options):
         if end_tag is not None and not facts.skip(end_tag):
             edits.append(Edit.delete(*line_or_tag(text, end_tag.start, end_tag.end)))
         keep = "its text" if element.name == "title" else "what is inside it"
-        fix = Fix.unsafe(f"remove `<{element.name}>`", *_merge(edits))
+        fix = _fix(text, f"remove `<{element.name}>`", edits)
         if element.name == "title" and (end_tag is None or "<" in text[tag.end : end_tag.start]):
             fix = None  # a <title> left open hides the rest of the post: where it should end is a guess
         problems.append(
@@ -60,7 +60,7 @@ def check(post, options):
                     tag.start,
                     tag.end,
                     f"`</{tag.name}>` does not belong in a post (and nothing here opens `<{tag.name}>`); remove it",
-                    Fix.unsafe(f"remove `</{tag.name}>`", Edit.delete(*line_or_tag(text, tag.start, tag.end))),
+                    _fix(text, f"remove `</{tag.name}>`", [Edit.delete(*line_or_tag(text, tag.start, tag.end))]),
                 )
             )
     for token in html.tokens:
@@ -70,11 +70,18 @@ def check(post, options):
                     token.start,
                     token.end,
                     "`<!DOCTYPE>` does not belong in a post: the site's layout declares the document type; remove it",
-                    Fix.unsafe("remove `<!DOCTYPE>`", Edit.delete(*line_or_tag(text, token.start, token.end))),
+                    _fix(text, "remove `<!DOCTYPE>`", [Edit.delete(*line_or_tag(text, token.start, token.end))]),
                 )
             )
     problems.sort(key=lambda problem: (problem.start, problem.end))
     yield from problems
+
+
+def _fix(text: str, title: str, edits: list[Edit]) -> Fix | None:
+    edits = _merge(edits)
+    if any(joins_markup(text, edit.start, edit.end) for edit in edits):
+        return None
+    return Fix.unsafe(title, *edits)
 
 
 def _merge(edits: list[Edit]) -> list[Edit]:

@@ -476,6 +476,9 @@ def attributions(post, labels: list[str]) -> list[Attribution]:
     pattern = _label_pattern(labels)
     if pattern is None:
         return []
+    body = post.text[post.body_start :].lower()
+    if not any(label.strip().lower() in body for label in labels if label.strip()):
+        return []  # no label anywhere in the body: there is no attribution to find
     found: list[Attribution] = []
     for segment in segments(post):
         text = segment.text

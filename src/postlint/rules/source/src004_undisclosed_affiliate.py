@@ -23,6 +23,9 @@ _DISCLOSURE_EXAMPLE = "이 포스팅은 제휴마케팅이 포함된 광고로 �
 )
 def check(post, options):
     hosts = options["affiliate-hosts"]
+    body_text = post.text[post.body_start :].lower()
+    if not any(host.lower() in body_text for host in hosts):
+        return  # no affiliate host is named anywhere: no link can point to one
     patterns = [pattern.casefold() for pattern in options["disclosure-patterns"] if pattern.strip()]
     affiliate = []  # (link, host)
     prose = []  # visible text outside affiliate links

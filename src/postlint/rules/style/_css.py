@@ -71,7 +71,7 @@ class Style:
     end: int
     css: str  # the value as CSS sees it
     declarations: tuple[Declaration, ...]
-    comments: bool  # the value has CSS comments
+    comments: bool  # the value has (or may have) CSS comments
     escapes: bool  # the value has CSS backslash escapes
     _offsets: list[int] | None  # css index -> raw index; None when identical
     _line_starts: list[int]
@@ -119,6 +119,21 @@ def _style_of(text: str, tag) -> Style | None:
     raw = attribute.value
     if "{{" in raw or "{%" in raw:
         return None  # Liquid builds this value at render time
+    parsed = _parse_value(raw)
+    shift = attribute.value_start
+    return replace(
+        parsed,
+        tag=tag,
+        attribute=attribute,
+        start=shift,
+        end=attribute.value_end,
+        declarations=tuple(_shifted(declaration, shift) for declaration in parsed.declarations),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _parse_value(raw: str) -> Style:
+    """The parse of one attribute value at offset 0; posts repeat a few values thousands of times."""
     css, offsets = _prepare(raw)
     line_starts = [0]
     position = css.find("\n")
@@ -127,19 +142,35 @@ def _style_of(text: str, tag) -> Style | None:
         position = css.find("\n", position + 1)
     tokens = tinycss2.parse_component_value_list(css, skip_comments=False)
     style = Style(
-        tag,
-        attribute,
-        attribute.value_start,
-        attribute.value_end,
+        None,
+        None,
+        0,
+        len(raw),
         css,
         (),
-        comments=any(token.type == "comment" for token in tokens),
+        comments="/*" in css,
         escapes="\\" in css,
         _offsets=offsets,
         _line_starts=line_starts,
     )
     style.declarations = tuple(_declarations(style, tokens))
     return style
+
+
+def _shifted(declaration: Declaration, shift: int) -> Declaration:
+    def moved(offset: int) -> int:
+        return offset + shift if offset >= 0 else offset
+
+    return replace(
+        declaration,
+        start=declaration.start + shift,
+        end=declaration.end + shift,
+        semicolon=moved(declaration.semicolon),
+        name_start=moved(declaration.name_start),
+        name_end=moved(declaration.name_end),
+        value_start=moved(declaration.value_start),
+        value_end=moved(declaration.value_end),
+    )
 
 
 def _prepare(raw: str) -> tuple[str, list[int] | None]:
@@ -209,12 +240,12 @@ def _declarations(style: Style, tokens: list) -> list[Declaration]:
 
 
 def _unclosed(css_text: str, tokens: list) -> bool:
-    """A bracket or function left open at the end of the value (tinycss2 closes it silently;
-    serialising shows the closers it added)."""
-    if "(" not in css_text and "[" not in css_text and "{" not in css_text:
+    """A bracket, function or comment left open at the end of the value (tinycss2 closes it
+    silently; serialising shows what it added)."""
+    if "(" not in css_text and "[" not in css_text and "{" not in css_text and "/*" not in css_text:
         return False
     serialized = tinycss2.serialize(tokens)
-    return len(serialized) > len(css_text) and serialized.startswith(css_text) and not serialized[len(css_text) :].strip(")]}")
+    return len(serialized) > len(css_text) and serialized.startswith(css_text)
 
 
 def _significant(token) -> bool:

@@ -114,8 +114,8 @@ def _unreadable(text, declaration, text_palette, background_palette) -> Problem:
         return Problem(
             declaration.start,
             declaration.end,
-            f"`{written}` opens a bracket that is never closed, so browsers drop it and everything after it; "
-            "close or remove the bracket",
+            f"`{written}` opens a bracket or comment that is never closed, so browsers drop it and everything after it; "
+            "close or remove it",
         )
     return Problem(
         declaration.start,
