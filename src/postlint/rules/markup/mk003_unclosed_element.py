@@ -122,7 +122,7 @@ class _Context:
     """What the fixes look up, built once per post: the elements closed implicitly at each
     offset (a stack slice, so a parent chain, outermost first) and the Markdown text blocks."""
 
-    MAX_INSIDE = 16  # more elements left open inside: no fix, the markup is too broken to guess
+    MAX_INSIDE = 16  # more elements left open at one place: no fix, the markup is too broken to guess
 
     def __init__(self, post):
         self.chains: dict[int, list] = {}
@@ -139,10 +139,9 @@ class _Context:
     def open_inside(self, element) -> list | None:
         """Elements still open inside ``element`` when it was closed (None: too many)."""
         chain = self.chains.get(element.close, [])
-        index = self.position.get(id(element), len(chain))
-        if len(chain) - index - 1 > self.MAX_INSIDE:
-            return None
-        return chain[index + 1 :]
+        if len(chain) > self.MAX_INSIDE:
+            return None  # all or none: closing only the innermost ones would take many passes
+        return chain[self.position.get(id(element), len(chain)) + 1 :]
 
     def markdown_between(self, start: int, end: int) -> bool:
         """A Markdown text block starts between the start tag and the insertion point: the
