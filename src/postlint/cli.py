@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from postlint import __version__
+from postlint.cache import Cache
 from postlint.config import ENGINE_CODES, Config, ConfigError, load_config
 from postlint.discovery import discover
 from postlint.engine import FileResult, Linter
@@ -122,16 +123,18 @@ def _terminate(signum, frame) -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the problems only, no summary.")
 @jobs_option
-def check(config: Config, paths, stdin_filename, output_format, show_statistics, exit_zero, quiet, jobs):
+@click.option("--no-cache", is_flag=True, help="Check every file afresh; neither read nor write .postlint_cache/.")
+def check(config: Config, paths, stdin_filename, output_format, show_statistics, exit_zero, quiet, jobs, no_cache):
     """Report problems in posts (files or directories; `-` for stdin)."""
     linter = Linter(config)
+    cache = None if no_cache else Cache(config.root, config.fingerprint())
     files, stdin, errors = _targets(paths, config)
     _report_path_errors(errors)
     results: list[FileResult] = []
     if stdin:
         display, path = _stdin_display(stdin_filename)
         results.append(check_bytes(linter, sys.stdin.buffer.read(), display, path))
-    results.extend(_with_progress(check_files(linter, files, jobs), len(files), output_format))
+    results.extend(_with_progress(check_files(linter, files, jobs, cache), len(files), output_format))
     if not results and not errors and not quiet:
         click.echo("No posts found (looked for *.md, *.markdown, *.html).", err=True)
     _emit(results, output_format, show_statistics, quiet)

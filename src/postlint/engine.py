@@ -9,7 +9,7 @@ from typing import Any
 
 from postlint.config import Config
 from postlint.diagnostics import Diagnostic, Severity
-from postlint.document import DecodeError, Post
+from postlint.document import Post
 from postlint.rule import Rule
 from postlint.suppress import UNUSED_CODE, find_suppressions
 
@@ -76,15 +76,9 @@ class FileResult:
     error: str | None = None  # why the file could not be read; the PL002 message
     fixed: int = 0  # fixes applied
     written: bool = False
+    cache_key: str | None = None  # the content's key, when the result may be cached
+    from_cache: bool = False
 
 
 def unreadable(display: str, message: str) -> FileResult:
     return FileResult(display, None, [Diagnostic(UNREADABLE, message, 0, 0, Severity.ERROR)], error=message)
-
-
-def lint_bytes(linter: Linter, data: bytes, display: str, path: Path | None) -> FileResult:
-    try:
-        post = Post.from_bytes(data, display)
-    except DecodeError as error:
-        return unreadable(display, error.message)
-    return FileResult(display, post, linter.lint(post, path))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 import multiprocessing
+import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from postlint.atomic import WriteRefused, replace_if_unchanged
+from postlint.cache import Cache, content_key
 from postlint.config import Config
 from postlint.diagnostics import Diagnostic
 from postlint.document import DecodeError, Post
@@ -33,11 +35,24 @@ def read(path: Path, display: str) -> tuple[bytes | None, FileResult | None]:
         return None, unreadable(display, f"cannot read file: {error.strerror or error}")
 
 
-def check_file(linter: Linter, path: Path, display: str) -> FileResult:
+def check_file(linter: Linter, path: Path, display: str, cache: Cache | None = None) -> FileResult:
     data, failure = read(path, display)
     if failure is not None:
         return failure
-    return check_bytes(linter, data, display, path)
+    if cache is None:
+        return check_bytes(linter, data, display, path)
+    key = content_key(data)
+    cached = cache.get(_cache_path(path), key)
+    if cached is not None:
+        return FileResult(display, Post.from_bytes(data, display), cached, cache_key=key, from_cache=True)
+    result = check_bytes(linter, data, display, path)
+    if result.post is not None and not has_internal_error(result.diagnostics):
+        result.cache_key = key
+    return result
+
+
+def _cache_path(path: Path) -> str:
+    return os.path.abspath(path)
 
 
 def check_bytes(linter: Linter, data: bytes, display: str, path: Path | None) -> FileResult:
@@ -105,11 +120,13 @@ def has_internal_error(diagnostics: list[Diagnostic]) -> bool:
 # Below this many files a process pool costs more (start-up, imports) than it saves.
 PARALLEL_THRESHOLD = 64
 _worker_linter: Linter | None = None
+_worker_cache: Cache | None = None
 
 
-def _start_worker(config: Config, only: set[str] | None) -> None:
-    global _worker_linter
+def _start_worker(config: Config, only: set[str] | None, cache: Cache | None) -> None:
+    global _worker_linter, _worker_cache
     _worker_linter = Linter(config, only)
+    _worker_cache = cache
 
 
 def _light(result: FileResult) -> FileResult:
@@ -121,7 +138,7 @@ def _light(result: FileResult) -> FileResult:
 
 def _check_in_worker(path: Path) -> FileResult:
     assert _worker_linter is not None
-    return _light(check_file(_worker_linter, path, str(path)))
+    return _light(check_file(_worker_linter, path, str(path), _worker_cache))
 
 
 def _fix_in_worker(task: tuple[Path, FixMode]) -> FixResult:
@@ -132,24 +149,38 @@ def _fix_in_worker(task: tuple[Path, FixMode]) -> FixResult:
     return outcome
 
 
-def _pool(linter: Linter, jobs: int) -> ProcessPoolExecutor:
+def _pool(linter: Linter, jobs: int, cache: Cache | None = None) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(linter.config, linter.only))
+    initargs = (linter.config, linter.only, cache)
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs)
 
 
 def _chunk(count: int, jobs: int) -> int:
     return max(1, min(64, count // (jobs * 8)))
 
 
-def check_files(linter: Linter, files: list[Path], jobs: int) -> Iterator[FileResult]:
-    """Check ``files``, yielding results in order; ``jobs`` > 1 uses that many processes."""
+def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | None = None) -> Iterator[FileResult]:
+    """Check ``files``, yielding results in order; ``jobs`` > 1 uses that many processes.
+
+    With a cache, unchanged files are answered from it and new results go into it (saved
+    when the iteration ends)."""
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        for path in files:
-            yield check_file(linter, path, str(path))
+        results = (check_file(linter, path, str(path), cache) for path in files)
+        yield from _recorded(results, files, cache)
         return
-    with _pool(linter, jobs) as pool:
-        yield from pool.map(_check_in_worker, files, chunksize=_chunk(len(files), jobs))
+    with _pool(linter, jobs, cache) as pool:
+        results = pool.map(_check_in_worker, files, chunksize=_chunk(len(files), jobs))
+        yield from _recorded(results, files, cache)
+
+
+def _recorded(results: Iterator[FileResult], files: list[Path], cache: Cache | None) -> Iterator[FileResult]:
+    for path, result in zip(files, results):
+        if cache is not None and result.cache_key is not None and not result.from_cache:
+            cache.put(_cache_path(path), result.cache_key, result.diagnostics)
+        yield result
+    if cache is not None:
+        cache.save()
 
 
 def fix_files(linter: Linter, files: list[Path], jobs: int, mode: FixMode) -> Iterator[FixResult]:

@@ -14,7 +14,7 @@ from postlint.diagnostics import Diagnostic, Severity
 from postlint.html import Comment
 
 _DIRECTIVE = re.compile(
-    r"\s*postlint-(?P<kind>disable-next-line|disable-file|disable|enable)\b(?P<codes>[^>]*?)\s*$"
+    r"\s*postlint-(?P<kind>disable-next-line|disable-file|disable|enable)\b(?P<codes>[^>]*)"
 )
 _CODE_SEPARATOR = re.compile(r"[\s,]+")
 UNUSED_CODE = "PL100"
