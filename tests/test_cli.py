@@ -185,3 +185,24 @@ def test_console_script_runs_on_the_examples():
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "\x1b[" not in result.stdout
+
+
+FORMATTING = '---\ntitle: t\n---\n<p><span style="color:#EE2323">x</span> <a href="https://x.kr" rel="dofollow">y</a></p>\n'
+
+
+def test_format_check_and_diff_write_nothing(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text(FORMATTING, encoding="utf-8")
+    check = run("format", "--check", str(path))
+    assert check.exit_code == 1 and "Would reformat" in check.output
+    diff = run("format", "--diff", str(path))
+    assert diff.exit_code == 1 and '+<p><span style="color: #ee2323;">x</span>' in diff.output
+    assert path.read_text(encoding="utf-8") == FORMATTING
+
+
+def test_format_applies_only_formatting_fixes(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text(FORMATTING, encoding="utf-8")
+    assert run("format", str(path)).exit_code == 0
+    assert path.read_text(encoding="utf-8") == FORMATTING.replace("color:#EE2323", "color: #ee2323;")
+    assert run("format", "--check", str(path)).exit_code == 0
