@@ -75,3 +75,8 @@ def test_examples_run(code):
         assert examples.get("fixed"), f"{code} fixes: its doc shows the bad example fixed"
         unsafe = rule.safety is Safety.UNSAFE
         assert fix(examples["bad"][0], code, unsafe=unsafe) == examples["fixed"][0]
+
+
+def test_the_readme_lists_every_rule():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [code for code in CODES if f"`{code}`" not in readme] == []
