@@ -206,3 +206,21 @@ def test_format_applies_only_formatting_fixes(tmp_path):
     assert run("format", str(path)).exit_code == 0
     assert path.read_text(encoding="utf-8") == FORMATTING.replace("color:#EE2323", "color: #ee2323;")
     assert run("format", "--check", str(path)).exit_code == 0
+
+
+def test_statistics_as_json(posts):
+    result = run("check", "--select", "SRC003", "--statistics", "--output-format", "json", str(posts))
+    assert json.loads(result.output) == [{"code": "SRC003", "name": "invalid-rel", "count": 1, "fixable": True}]
+
+
+def test_fix_diff_keeps_crlf_line_endings(tmp_path):
+    path = tmp_path / "crlf.md"
+    path.write_bytes(DIRTY.replace("\n", "\r\n").encode())
+    result = CliRunner().invoke(main, ["fix", "--diff", "--select", "SRC003", str(path)])
+    assert '+<p>출처: <a href="https://x.kr">x</a></p>\r\n' in result.stdout_bytes.decode()
+    assert "\\x0d" not in result.output
+
+
+def test_fix_stdin_cannot_be_mixed_with_files(posts):
+    result = run("fix", "-", str(posts / "dirty.md"), input=DIRTY)
+    assert result.exit_code == 2 and "cannot be combined" in result.output

@@ -85,10 +85,12 @@ def _use_color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _targets(paths: tuple[str, ...], config: Config) -> tuple[list[Path], bool, list[str]]:
+def _targets(paths: tuple[str, ...], config: Config, stdin_alone: bool = False) -> tuple[list[Path], bool, list[str]]:
     """The files to process, whether stdin is one of them, and path errors."""
     paths = paths or (".",)
     stdin = "-" in paths
+    if stdin and stdin_alone and len(paths) > 1:
+        _fail("`-` (stdin) cannot be combined with other paths here: the fixed post goes to stdout")
     found = discover([path for path in paths if path != "-"], config)
     return found.files, stdin, found.errors
 
@@ -164,7 +166,7 @@ def _with_progress(results, total: int, output_format: str):
 
 def _emit(results: list[FileResult], output_format: str, show_statistics: bool, quiet: bool, unsafe: bool = False) -> None:
     if show_statistics:
-        table = statistics(results)
+        table = statistics(results, as_json=output_format == "json")
         if table:
             click.echo(table)
         return
@@ -187,7 +189,7 @@ def _exit_code(results: list[FileResult], errors: list[str], exit_zero: bool) ->
 
 def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode: FixMode, verb: str, jobs: int) -> None:
     linter = Linter(config)
-    files, stdin, errors = _targets(paths, config)
+    files, stdin, errors = _targets(paths, config, stdin_alone=not diff)
     _report_path_errors(errors)
     outcomes: list[FixResult] = []
     if stdin:
@@ -223,7 +225,8 @@ def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode
 
 
 def sanitize_diff(text: str) -> str:
-    return "\n".join(sanitize(line) for line in text.split("\n"))
+    """The diff with control characters escaped, except the line endings it must keep."""
+    return "\n".join(sanitize(line[:-1]) + "\r" if line.endswith("\r") else sanitize(line) for line in text.split("\n"))
 
 
 @main.command()
@@ -248,7 +251,7 @@ def format_command(config: Config, paths, stdin_filename, check_only, diff, jobs
     """Apply only the safe formatting fixes (canonical styles, spacer paragraphs, empty tags)."""
     codes = frozenset(rule.code for rule in all_rules().values() if rule.formatting)
     linter = Linter(config, only=set(codes))
-    files, stdin, errors = _targets(paths, config)
+    files, stdin, errors = _targets(paths, config, stdin_alone=not (check_only or diff))
     _report_path_errors(errors)
     mode = FixMode(unsafe=False, write=not (check_only or diff), codes=codes)
     outcomes: list[FixResult] = []

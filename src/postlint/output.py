@@ -175,7 +175,8 @@ def _files(count: int) -> str:
     return _plural(count, "file")
 
 
-def statistics(results: list[FileResult]) -> str:
+def statistics(results: list[FileResult], as_json: bool = False) -> str:
+    """Problems counted by rule, most frequent first, as a table or (``as_json``) a JSON list."""
     rules = all_rules()
     counts = Counter(diagnostic.code for result in results for diagnostic in result.diagnostics)
     fixable = {
@@ -184,8 +185,15 @@ def statistics(results: list[FileResult]) -> str:
         for diagnostic in result.diagnostics
         if diagnostic.fix is not None
     }
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if as_json:
+        items = [
+            {"code": code, "name": rules[code].name if code in rules else "postlint", "count": count, "fixable": code in fixable}
+            for code, count in ordered
+        ]
+        return json.dumps(items, indent=2)
     rows = []
-    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+    for code, count in ordered:
         name = rules[code].name if code in rules else "postlint"
         rows.append(f"{count:>6}  {code:<7} {'[*]' if code in fixable else '   '} {name}")
     return "\n".join(rows)
