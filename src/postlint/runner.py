@@ -166,7 +166,7 @@ def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | Non
     With a cache, unchanged files are answered from it and new results go into it (saved
     when the iteration ends)."""
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        results = (check_file(linter, path, str(path), cache) for path in files)
+        results = (_light(check_file(linter, path, str(path), cache)) for path in files)
         yield from _recorded(results, files, cache)
         return
     with _pool(linter, jobs, cache) as pool:
@@ -187,7 +187,9 @@ def fix_files(linter: Linter, files: list[Path], jobs: int, mode: FixMode) -> It
     """Fix ``files`` (writing them unless ``mode.write`` is False), yielding results in order."""
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
         for path in files:
-            yield fix_file(linter, path, str(path), mode)
+            outcome = fix_file(linter, path, str(path), mode)
+            _light(outcome.result)
+            yield outcome
         return
     with _pool(linter, jobs) as pool:
         yield from pool.map(_fix_in_worker, [(path, mode) for path in files], chunksize=_chunk(len(files), jobs))
