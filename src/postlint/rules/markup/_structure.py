@@ -18,7 +18,7 @@ import weakref
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from postlint.diagnostics import Edit, Fix
+from postlint.diagnostics import Edit, Fix, Problem
 from postlint.html import CODE_ELEMENTS, KNOWN_ELEMENTS, Tag, Text
 from postlint.markdown import TEXT
 
@@ -53,14 +53,6 @@ def describe(tag: Tag) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Malformed:
-    start: int
-    end: int
-    message: str
-    fix: Fix | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Phantom:
     """A tag a malformed one hides or shows as text: ``is_end``, its name and where it is."""
 
@@ -73,7 +65,7 @@ class Phantom:
 class Structure:
     code_tags: set[int] = field(default_factory=set)  # id() of tags inside <pre>/<code>
     malformed_tags: set[int] = field(default_factory=set)  # id() of tags MK006 reports
-    findings: list[Malformed] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
     phantoms: list[Phantom] = field(default_factory=list)
     explained_strays: set[int] = field(default_factory=set)  # id() of stray end tags a phantom explains
     # An element Markdown closed at the end of its paragraph, and the stray end tag in a later
@@ -119,7 +111,7 @@ def _analyze(post) -> Structure:
     code_depth = 0
     foreign_depth = 0  # inside <svg>/<math>, where other element names are fine
     previous = None
-    candidates: list[tuple[Phantom, Malformed]] = []
+    candidates: list[tuple[Phantom, Problem]] = []
     for token in html.tokens:
         kind = type(token)
         if kind is Tag:
@@ -154,7 +146,7 @@ def _analyze(post) -> Structure:
 # --- tags ------------------------------------------------------------------------------------
 
 # What _check_tag returns for a "tag" that Markdown prints as text (it is not CommonMark raw HTML).
-LITERAL = Malformed(0, 0, "")
+LITERAL = Problem(0, 0, "")
 _UNQUOTED_OK = re.compile(r"[^\s\"'=<>`]+")
 
 
@@ -172,7 +164,7 @@ def _commonmark_tag(text: str, tag: Tag) -> bool:
     return True
 
 
-def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: list[Phantom]) -> Malformed | None:
+def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: list[Phantom]) -> Problem | None:
     written = text[tag.start : tag.name_end]
     ascii_end = tag.name_end - len(tag.glued)
     swallowed = _swallowed_at(text, tag)
@@ -189,14 +181,14 @@ def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: 
             if link is not None and not tag.is_end:
                 if markdown:
                     return None  # a Markdown autolink: <https://…>, <name@example.com>
-                return Malformed(
+                return Problem(
                     tag.start,
                     link.end(),
                     f"`{link.group()}` inside an HTML block is read as an unknown tag and not shown; "
                     "write the link as `<a href=\"…\">…</a>`",
                 )
             if first == ":":
-                return Malformed(
+                return Problem(
                     tag.start,
                     tag.name_end,
                     f"`{written}` is not an HTML element (a namespaced tag, pasted from a word processor?): "
@@ -208,7 +200,7 @@ def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: 
         if markdown and not _commonmark_tag(text, tag):
             return LITERAL  # "if x<y …" in a Markdown paragraph: not raw HTML, printed as written
         where = "a tag" if not tag.is_end else "an end tag"
-        return Malformed(
+        return Problem(
             tag.start,
             tag.name_end,
             f"`{written}` is not an HTML element: browsers read it as {where} and do not show it; "
@@ -218,7 +210,7 @@ def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: 
         fix = None
         if tag.is_end and not text[tag.name_end :].strip():
             fix = Fix.safe(f"complete `{describe(tag)}`", Edit.insert(tag.name_end, ">"))
-        return Malformed(
+        return Problem(
             tag.start,
             tag.name_end,
             f"`{written}` is cut off by the end of the file: it has no `>`, so browsers drop it; "
@@ -227,11 +219,11 @@ def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: 
             fix,
         )
     if swallowed is not None:
-        return Malformed(tag.start, ascii_end, _swallow_message(text, tag, text[tag.start : ascii_end], swallowed))
+        return Problem(tag.start, ascii_end, _swallow_message(text, tag, text[tag.start : ascii_end], swallowed))
     if tag.is_end:
         junk = text[tag.name_end : tag.end - 1] if tag.terminated else ""
         if any(char.isalnum() and not char.isascii() for char in junk):
-            return Malformed(
+            return Problem(
                 tag.start,
                 tag.name_end,
                 f"`{written}` has text inside the end tag (`{junk.strip()}`), which browsers do not show; "
@@ -240,7 +232,7 @@ def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: 
     else:
         for attribute in tag.attributes:
             if not _ATTRIBUTE_NAME_OK.fullmatch(text, attribute.name_start, attribute.name_end):
-                return Malformed(
+                return Problem(
                     tag.start,
                     tag.name_end,
                     f"`{written}` has text inside the tag (`{text[attribute.name_start:attribute.name_end]}`), "
@@ -279,7 +271,7 @@ def _swallow_message(text: str, tag: Tag, written: str, swallowed: int) -> str:
     )
 
 
-def _glued(text: str, tag: Tag, written: str, ascii_end: int, swallowed: int | None, at_eof: bool) -> Malformed:
+def _glued(text: str, tag: Tag, written: str, ascii_end: int, swallowed: int | None, at_eof: bool) -> Problem:
     glued = tag.glued.split("<", 1)[0]  # "</b고<li>": "고" is glued, "<li>" swallowed
     written = text[tag.start : ascii_end + len(glued)]
     intended = f"{describe(tag)}{glued}"
@@ -291,7 +283,7 @@ def _glued(text: str, tag: Tag, written: str, ascii_end: int, swallowed: int | N
             # "</b고>" 
             fix = Fix.safe(f"end `{describe(tag)}` before `{glued}`", Edit(ascii_end, tag.end, ">" + glued))
     hidden = "" if at_eof else " and hide everything up to the next `>`"
-    return Malformed(
+    return Problem(
         tag.start,
         ascii_end + len(glued),
         f"`{written}`: `{glued}` is glued to the tag name, so browsers read an unknown tag{hidden}; "
@@ -325,7 +317,7 @@ def _positions(text: str, char: str, start: int, end: int):
 # --- text ------------------------------------------------------------------------------------
 
 
-def _check_text(text: str, token: Text, previous, candidates: list[tuple[Phantom, Malformed]]) -> None:
+def _check_text(text: str, token: Text, previous, candidates: list[tuple[Phantom, Problem]]) -> None:
     """Tags shown as text: ``&lt;h2 …>`` (``<`` escaped, ``>`` not) and ``h2>`` right after a tag."""
     position = text.find("&lt;", token.start, token.end)
     while position != -1:
@@ -336,7 +328,7 @@ def _check_text(text: str, token: Text, previous, candidates: list[tuple[Phantom
             candidates.append(
                 (
                     Phantom(bool(match.group(1)), match.group(2).lower(), match.start()),
-                    Malformed(
+                    Problem(
                         match.start(),
                         match.end(),
                         f"`{shown}` is shown as text because its `<` is written `&lt;`, while its "
@@ -353,7 +345,7 @@ def _check_text(text: str, token: Text, previous, candidates: list[tuple[Phantom
             candidates.append(
                 (
                     Phantom(bool(match.group(1)), match.group(2).lower(), match.start()),
-                    Malformed(
+                    Problem(
                         match.start(),
                         match.end(),
                         f"`{match.group()}` is shown as text: the tag lacks its `<`; write `<{match.group()}`",
@@ -362,7 +354,7 @@ def _check_text(text: str, token: Text, previous, candidates: list[tuple[Phantom
             )
 
 
-def _explain(html, candidates: list[tuple[Phantom, Malformed]], result: Structure) -> None:
+def _explain(html, candidates: list[tuple[Phantom, Problem]], result: Structure) -> None:
     """Pair stray end tags with hidden start tags, and keep the tags shown as text that pair with
     real markup (a stray end tag after ``&lt;h2 …>``, an open element before ``&lt;/b>``): alone,
     ``&lt;div>`` is a fine way to show a tag."""
@@ -372,7 +364,7 @@ def _explain(html, candidates: list[tuple[Phantom, Malformed]], result: Structur
         key=lambda pair: pair[0].offset,
     )
     # Each stray takes the nearest earlier phantom start tag of its name not taken yet.
-    waiting: dict[str, list[tuple[Phantom, Malformed | None]]] = {}
+    waiting: dict[str, list[tuple[Phantom, Problem | None]]] = {}
     position = 0
     for tag in html.stray_end_tags:
         while position < len(starts) and starts[position][0].offset < tag.start:

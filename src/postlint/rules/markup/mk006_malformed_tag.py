@@ -4,7 +4,7 @@ of the file."""
 
 from __future__ import annotations
 
-from postlint.diagnostics import Problem, Safety
+from postlint.diagnostics import Safety
 from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._structure import structure
 
@@ -19,4 +19,4 @@ from postlint.rules.markup._structure import structure
 )
 def check(post, options):
     for finding in structure(post).findings:
-        yield Problem(finding.start, finding.end, finding.message, finding.fix)
+        yield finding

@@ -37,7 +37,6 @@ _CONTROL = "".join(chr(code) for code in range(0x21))  # browsers drop these ins
 def check(post, options):
     allowed = [host.lower().strip(".") for host in options["allowed-embed-hosts"]]
     facts = structure(post)
-    text = post.text
     problems = []
     for tag in post.html.tags():
         if tag.is_end or facts.skip(tag):
