@@ -51,3 +51,25 @@ def shared_seeds() -> list[Path]:
     if not seeds.is_dir():
         pytest.skip("../shared/seeds is not present")
     return sorted(seeds.iterdir())
+
+
+# --- hypothesis profiles (tests/test_properties.py) ----------------------------------------
+# "ci" (the default) keeps the property tests to a few hundred examples in all; run
+# `pytest --hypothesis-profile=long tests/test_properties.py` for a long local search.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.register_profile(
+    "long",
+    max_examples=5000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.load_profile("ci")
