@@ -50,9 +50,13 @@ PALETTE_STYLES = [
 ]
 # Styles as the corpus and the rules' docs show them going wrong, by the rule they are for.
 BAD_STYLES = {
-    "ST004": ["color:#EE2323", "COLOR: #ee2323;", "color: #ee2323", "color:  #ee2323 ;", "color: #ee2323;color: #1a5490;"],
+    "ST004": [
+        "color:#EE2323", "COLOR: #ee2323;", "color: #ee2323", "color:  #ee2323 ;", "color: #ee2323;color: #1a5490;"
+    ],
     "ST001": ["ee2323;", "#1a5490", "color: #12345;", "color: ;", "color #ee2323;"],
-    "ST002": ["color: #ff0000;", "color: red;", "color: #1a5590;", "background-color: #ffe070;", "color: rgb(238, 35, 35);"],
+    "ST002": [
+        "color: #ff0000;", "color: red;", "color: #1a5590;", "background-color: #ffe070;", "color: rgb(238, 35, 35);"
+    ],
     "ST003": ["color: #21538527;", "background-color: #ee2323;", "background-color: #1a5490;"],
     "ST006": ["font-family: 굴림; color: #ee2323;", "color: #1a5490; font-size: 18px;"],
     "other": ["color: #ee2323 !important;", "text-align: center; height: 17px;", "color: #ee2323; /* 강조 */", ""],
@@ -149,7 +153,8 @@ def _replace_nth(draw, text: str, pattern: str, replacement) -> str:
 
 def stray_asterisk(draw, text: str) -> str:
     stars = draw(st.sampled_from([" * ", " ** ", " *** ", " *", "* "]))
-    return _replace_nth(draw, text, r"</b>(?= )|(?<=[가-힣.]) (?=[가-힣])|(?<=<p>)|(?<=<li>)", lambda m: m.group() + stars)
+    where = r"</b>(?= )|(?<=[가-힣.]) (?=[가-힣])|(?<=<p>)|(?<=<li>)"
+    return _replace_nth(draw, text, where, lambda m: m.group() + stars)
 
 
 def markdown_emphasis(draw, text: str) -> str:
@@ -198,11 +203,11 @@ def insert_markup(draw, text: str) -> str:
 
 def tangle(draw, text: str) -> str:
     """Emphasis that crosses or nests tags: ``**가 <b>나</b> 다**``, ``<b><span><i>…</b></span></i>``."""
-    phrase = r"[가-힣]+ [가-힣]+"
+    phrase = r"([가-힣]+) ([가-힣]+)"
     if draw(st.booleans()):
         stars = draw(st.sampled_from(["**", "***", "*"]))
-        return _replace_nth(draw, text, phrase, lambda m: f"{stars}{m.group().split()[0]} <b>{m.group().split()[1]}</b>{stars}")
-    return _replace_nth(draw, text, phrase, lambda m: f'<b><span style="color: #ee2323;"><i>{m.group()}</b></span></i>')
+        return _replace_nth(draw, text, phrase, rf"{stars}\1 <b>\2</b>{stars}")
+    return _replace_nth(draw, text, phrase, r'<b><span style="color: #ee2323;"><i>\1 \2</b></span></i>')
 
 
 def suppression(draw, text: str) -> str:
@@ -218,8 +223,8 @@ def suppression(draw, text: str) -> str:
 
 
 BODY_DEFECTS = [
-    stray_asterisk, markdown_emphasis, drop_end_tag, misnest, glue_hangul, dofollow, restyle, insert_markup, tangle,
-    suppression,
+    stray_asterisk, markdown_emphasis, drop_end_tag, misnest, glue_hangul, dofollow, restyle, insert_markup,
+    tangle, suppression,
 ]
 
 
@@ -272,7 +277,7 @@ def drop_key(draw, front: str) -> str:
 
 
 def add_source(draw, front: str) -> str:
-    return front.replace("\n---", "\nsource_url: https://newsdao.kr/2615\n---", 1) if front.count("\n---") else front
+    return front.replace("\n---", "\nsource_url: https://newsdao.kr/2615\n---", 1)
 
 
 FRONT_DEFECTS = [duplicate_key, spill_title, title_artifact, drop_key, add_source]

@@ -16,7 +16,8 @@ For every generated post (see ``strategies.py``), with safe fixes and with unsaf
   text the fixer's pass started from (the original post for the first pass).
 
 The example count comes from the hypothesis profile (conftest.py): "ci" by default,
-``--hypothesis-profile=long`` for a long run.
+``--hypothesis-profile=long`` for a long run. The bugs the properties found stay as regression
+tests (``FOUND_BUGS``), each with its minimal reproducer.
 """
 
 from __future__ import annotations
@@ -24,11 +25,10 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import event, example, given, reject
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
@@ -37,7 +37,7 @@ from postlint.config import Config
 from postlint.diagnostics import Diagnostic
 from postlint.document import Post
 from postlint.engine import INTERNAL_ERROR, Linter
-from postlint.fixer import FIX_NOT_APPLIED, FixOutcome, fix_post, fixable
+from postlint.fixer import FIX_NOT_APPLIED, fix_post, fixable
 from postlint.html import Text
 
 LINTER = Linter(Config(select=["ALL"]))
@@ -243,105 +243,56 @@ def example_each(texts: list[str]):
     return decorate
 
 
-# --- open bugs these properties found ---------------------------------------------------------
-# Each has its minimal reproducer below (an xfail(strict=True) test: it starts failing the day
-# the bug is fixed, as a reminder to delete the entry), and a trigger that keeps the generated
-# examples from tripping over the same bug meanwhile. Delete both once the bug is fixed.
+# --- bugs these properties found ------------------------------------------------------------
+# Each minimal reproducer stays as a regression test.
 
 
 @dataclass(frozen=True)
-class KnownBug:
+class FoundBug:
     name: str
     reason: str
     reproducer: str
     unsafe: bool
-    triggered: Callable[[RecordingLinter, FixOutcome], bool]
 
 
-_GLUED_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9]*[가-힣]")
-
-
-def _diagnosed(recorder: RecordingLinter, code: str, predicate: Callable[[str, Diagnostic], bool]) -> bool:
-    return any(d.code == code and predicate(text, d) for text, found in recorder.passes for d in found)
-
-
-def _stray_p_between_letters(text: str, d: Diagnostic) -> bool:
-    return (
-        text[d.start : d.end].lower().startswith("</p")
-        and (d.start == 0 or text[d.start - 1].isalnum() or d.end >= len(text) or text[d.end].isalnum())
-    )
-
-
-def _asterisk_after_inline_tag(text: str, d: Diagnostic) -> bool:
-    if d.fix is None or d.start == 0 or text[d.start - 1] != ">" or not text.startswith(" ", d.end):
-        return False
-    if max(edit.end for edit in d.fix.edits) <= d.end:
-        return False  # only the asterisk goes
-    _, name = _markup_end(text, text.rfind("<", 0, d.start))
-    return name not in _BREAKING
-
-
-def _fix_inside_liquid(recorder: RecordingLinter, outcome: FixOutcome) -> bool:
-    for post, (_, diagnostics) in zip(recorder.posts, recorder.passes):
-        liquid = post.markdown.liquid
-        for d in diagnostics:
-            for edit in d.fix.edits if d.fix is not None else ():
-                if any(start < edit.end and edit.start < end for start, end in liquid):
-                    return True
-    return False
-
-
-KNOWN_BUGS = [
-    KnownBug(
+FOUND_BUGS = [
+    FoundBug(
         "liquid-markup",
-        "markup inside a Liquid tag is tokenized as HTML (only Liquid in text is carved out), so "
-        "rules edit Liquid: MK005 turns `{% include note.html text=\"</b>\" %}` into "
-        "`{% include note.html text=\"\" %}`",
+        "markup inside a Liquid tag was tokenized as HTML, so MK005 edited "
+        "`{% include note.html text=\"</b>\" %}`",
         '{% include note.html text="</b>" %}\n',
         False,
-        _fix_inside_liquid,
     ),
-    KnownBug(
+    FoundBug(
         "MK001-unknown-tag",
-        "MK001 removes `* ` (the asterisk and the space after it) when the asterisk follows a tag it "
-        "does not know as inline (Word's `<o:p>`, `<wbr>`, `</b0>`): the words on either side join "
-        "(`가격<o:p>* 할인` -> `가격<o:p>할인`); after `</b>` it rightly removes only the asterisk",
+        "MK001 removed `* ` after a tag it did not know as a block (`가격<o:p>* 할인`), joining the words",
         "<p>가격<o:p>* 할인</p>\n",
         False,
-        lambda recorder, outcome: _diagnosed(recorder, "MK001", _asterisk_after_inline_tag),
     ),
-    KnownBug(
+    FoundBug(
         "MK005-stray-p",
-        "MK005 removes a stray `</p>` as if browsers ignored it, but they render it as an empty "
-        "paragraph: the safe fix joins the text on either side (`일</p>정` -> `일정`)",
+        "MK005 removed a stray `</p>` between two words (`일</p>정`): browsers show an empty "
+        "paragraph there, and the fix joined the words",
         "일</p>정\n",
         False,
-        lambda recorder, outcome: _diagnosed(recorder, "MK005", _stray_p_between_letters),
     ),
-    KnownBug(
+    FoundBug(
         "MK007-glued",
-        "MK007 takes `<p><b고></p>` for an empty paragraph and deletes it, losing `고`, which MK006 "
-        "reports as text glued to the tag name",
+        "MK007 took `<p><b고></p>` for an empty paragraph and deleted `고` with it",
         "<p><b고></p>\n",
         False,
-        lambda recorder, outcome: _diagnosed(
-            recorder, "MK007", lambda text, d: bool(_GLUED_TAG.search(text, d.start, d.end))
-        ),
     ),
-    KnownBug(
+    FoundBug(
         "fixer-rejected-key",
-        "a fix the fixer refuses (PL003) is remembered by its code and text, not its place: an "
-        "identical fix that only appears in a later pass is skipped too, so `fix` does not converge "
-        "and a second run changes the file (here MK005's `</b>` removal at the top would turn "
-        "`-</b>--` into a front-matter fence; the `</b>` that MK002+MK006 leave stray is then never removed)",
+        "a fix the fixer refused (PL003) was remembered by its code and text only, so an identical "
+        "fix elsewhere in a later pass was skipped too and `fix` did not converge",
         "-</b>--\n<p>**드**</b고>\n",
         False,
-        lambda recorder, outcome: any(d.code == FIX_NOT_APPLIED for d in outcome.diagnostics),
     ),
 ]
 
 
-def check_fix(data: bytes, unsafe: bool, known_bugs: list[KnownBug] = KNOWN_BUGS) -> None:
+def check_fix(data: bytes, unsafe: bool) -> None:
     post = Post.from_bytes(data, "post.md")
     recorder = RecordingLinter(LINTER)
     before = recorder.lint(post)
@@ -365,10 +316,6 @@ def check_fix(data: bytes, unsafe: bool, known_bugs: list[KnownBug] = KNOWN_BUGS
     if front is not None and front.terminated and front.error is None:
         after = fixed.front_matter
         assert after is not None and after.terminated and after.error is None, "front matter broken by a fix"
-
-    for bug in known_bugs:
-        if bug.triggered(recorder, outcome):
-            reject()  # an open bug (KNOWN_BUGS): the reproducer test covers it
 
     # Converged: nothing fixable is left except what the fixer refused (PL003 notes).
     notes = [d.message for d in outcome.diagnostics if d.code == FIX_NOT_APPLIED]
@@ -413,7 +360,8 @@ def check_fix(data: bytes, unsafe: bool, known_bugs: list[KnownBug] = KNOWN_BUGS
 FIXED_BUGS = [
     "<p>최근 <b></b지방행정 전산. 그러나 <b>주무</b> 이</p>\n",  # MK008 deleted up to the `>` of `<b>`
     '<p style="text-align:[ center; height: 17px;">가</p>\n',  # ST004 appended `;` every pass
-    '<p data-ke-size="size16">&nbsp;</p> \n\n<p data-ke-size="size16">&nbsp;</p> \n\n가 <b>나</b> * 다\n\n가 <b>나</b> * 다\n',
+    '<p data-ke-size="size16">&nbsp;</p> \n\n<p data-ke-size="size16">&nbsp;</p> \n\n'
+    "가 <b>나</b> * 다\n\n가 <b>나</b> * 다\n",
     '<b><span e=""><b></b></b>\n\r</span>\n',
 ]
 
@@ -435,10 +383,6 @@ def test_noise_does_not_break_fixing(data, unsafe):
     check_fix(data, unsafe=unsafe)
 
 
-@pytest.mark.parametrize(
-    "bug",
-    [pytest.param(bug, marks=pytest.mark.xfail(strict=True, reason=bug.reason)) for bug in KNOWN_BUGS],
-    ids=lambda bug: bug.name,
-)
-def test_known_bug_reproducer(bug):
-    check_fix(bug.reproducer.encode(), unsafe=bug.unsafe, known_bugs=[])
+@pytest.mark.parametrize("bug", FOUND_BUGS, ids=lambda bug: bug.name)
+def test_found_bug_stays_fixed(bug):
+    check_fix(bug.reproducer.encode(), unsafe=bug.unsafe)

@@ -16,6 +16,7 @@ from postlint.document import Post
 from postlint.engine import Linter
 
 MAX_PASSES = 10
+_CONTEXT = 24  # characters on each side that identify a refused fix in later passes
 FIX_NOT_APPLIED = "PL003"
 
 
@@ -138,12 +139,12 @@ def fix_post(
                     kept.append((code, fix))
                 else:
                     rejected.add(_key(current.text, code, fix))
-                    notes.append(_not_applied(current, code, fix, reason))
+                    _note(notes, _not_applied(current, code, fix, reason))
             result = _apply(current, kept)
             if kept and keeps_content(current, result) is not None:
                 for code, fix in kept:
                     rejected.add(_key(current.text, code, fix))
-                    notes.append(_not_applied(current, code, fix, "together with other fixes it " + problem))
+                    _note(notes, _not_applied(current, code, fix, "together with other fixes it " + problem))
                 continue
             chosen = kept
         applied.update(code for code, _ in chosen)
@@ -170,8 +171,17 @@ def _apply(post: Post, chosen: list[tuple[str, Fix]]) -> Post:
 
 
 def _key(text: str, code: str, fix: Fix) -> tuple:
-    """Identifies a fix across passes, where offsets move: its code and what it replaces with what."""
-    return (code, fix.title, tuple((text[edit.start : edit.end], edit.content) for edit in fix.edits))
+    """Identifies a fix across passes, where offsets move: its code, what it replaces with what,
+    and the text around it (so that the same edit somewhere else is not taken for it)."""
+    edits = tuple((text[edit.start : edit.end], edit.content) for edit in fix.edits)
+    around = (text[max(0, fix.start - _CONTEXT) : fix.start], text[fix.end : fix.end + _CONTEXT])
+    return (code, fix.title, edits, around)
+
+
+def _note(notes: list[Diagnostic], note: Diagnostic) -> None:
+    """Report a refused fix once, though it may be offered again in later passes."""
+    if all(existing.message != note.message for existing in notes):
+        notes.append(note)
 
 
 def _not_applied(post: Post, code: str, fix: Fix, reason: str) -> Diagnostic:

@@ -229,13 +229,13 @@ def tokenize(text: str, blocks: Blocks) -> list[Token]:
     position = blocks.body_start
     for code_start, code_end in blocks.code_spans:
         if code_start > position:
-            _tokenize_segment(text, position, code_start, tokens)
+            _tokenize_segment(text, position, code_start, tokens, blocks.liquid)
         start = max(code_start, position)
         if code_end > start:
             tokens.append(Text(start, code_end, code=True))
         position = max(position, code_end)
     if position < len(text):
-        _tokenize_segment(text, position, len(text), tokens)
+        _tokenize_segment(text, position, len(text), tokens, blocks.liquid)
     if blocks.liquid:
         tokens = _carve_liquid(tokens, blocks.liquid)
     return _mark_text_context(tokens, text, blocks)
@@ -266,13 +266,19 @@ def _carve_liquid(tokens: list[Token], liquid: list[tuple[int, int]]) -> list[To
     return carved
 
 
-def _tokenize_segment(text: str, start: int, stop: int, tokens: list[Token]) -> None:
+def _tokenize_segment(text: str, start: int, stop: int, tokens: list[Token], liquid: list[tuple[int, int]] = ()) -> None:
     position = start
     text_start = start
+    liquid_starts = [span[0] for span in liquid]
     while True:
         lt = text.find("<", position, stop)
         if lt == -1 or lt + 1 >= stop:
             break
+        if liquid:  # markup inside a Liquid tag ({% include x text="</b>" %}) is Liquid's, not HTML
+            index = bisect_right(liquid_starts, lt) - 1
+            if index >= 0 and lt < liquid[index][1]:
+                position = liquid[index][1]
+                continue
         token = _tag_at(text, lt, stop)
         if token is None:
             position = lt + 1

@@ -104,6 +104,23 @@ def _between_numbers(text: str, run) -> bool:
     return (left_number and right_operand) or (right_number and left_operand)
 
 
+# Tags that start a new line of text: an asterisk right after one opens that text.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
+    "header hr li main nav ol p section table tbody td tfoot th thead tr ul".split()
+)
+_TAG_NAME_BEFORE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
+
+
+def _after_block_tag(text: str, start: int) -> bool:
+    """Whether the text at ``start`` follows a block tag (``<p>* x``), not an inline or unknown
+    one (``가격<o:p>* 할인``, where removing the space would join the words)."""
+    if start == 0 or text[start - 1] != ">":
+        return True
+    name = _TAG_NAME_BEFORE.match(text, text.rfind("<", max(0, start - 512), start))
+    return name is not None and name.group(1).lower() in _BLOCK_TAGS
+
+
 def _removal(text: str, run, line_start: int) -> Edit:
     """The asterisks and one adjacent space, never gluing the words on either side together.
 
@@ -113,7 +130,7 @@ def _removal(text: str, run, line_start: int) -> Edit:
     start, end = run.start, run.end
     after = text[end] if end < len(text) else ""
     before = text[start - 1] if start > 0 else ""
-    opens = start == line_start or (not run.unit.markdown and start == run.unit.start)
+    opens = start == line_start or (not run.unit.markdown and start == run.unit.start and _after_block_tag(text, start))
     if after in (" ", "\t", "\u00a0") and (before in (" ", "\t", "\u00a0") or opens):
         return Edit.delete(start, end + 1)
     if after in ("\n", "\r", ""):

@@ -49,12 +49,20 @@ def check(post, options):
             edits.append(Edit.delete(*line_or_tag(text, start_tag.start, start_tag.end)))
             title = f"remove the empty `<{tag.name}>` wrapper"
         fix = None if any(joins_markup(text, edit.start, edit.end) for edit in edits) else Fix.safe(title, *edits)
+        if tag.name == "p" and _between_words(text, tag.start, tag.end):
+            fix = None  # "일</p>정": the empty paragraph splits the words; removing it would join them
         yield Problem(
             tag.start,
             tag.end,
             f"`{text[tag.start:tag.end]}` closes nothing: {history}; {effect}. Remove it",
             fix,
         )
+
+
+def _between_words(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 64) : start].rstrip(" \t")[-1:]
+    after = text[end : end + 64].lstrip(" \t")[:1]
+    return before.isalnum() and after.isalnum()
 
 
 def _empty_wrapper(text, element, facts) -> bool:

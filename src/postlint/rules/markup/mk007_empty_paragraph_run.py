@@ -91,8 +91,8 @@ def _is_empty(text, tokens, starts, start: int, end: int) -> bool:
             if token.code or _BLANK.fullmatch(text, token.start, min(token.end, end)) is None:
                 return False
         elif kind is Tag:
-            if token.name not in _TRANSPARENT:
-                return False
+            if token.name not in _TRANSPARENT or token.glued or not token.terminated:
+                return False  # "<b고>": the glued text is content (MK006's to repair)
         elif kind is not Comment:
             return False
     return True
