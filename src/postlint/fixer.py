@@ -161,7 +161,7 @@ def fix_post(
                     Severity.WARNING,
                 )
             )
-    notes = _relocate(notes, post, current)
+    notes = _within(notes, current)
     return FixOutcome(current, sorted(current_diagnostics + notes, key=lambda item: item.sort_key), applied)
 
 
@@ -194,7 +194,7 @@ def _not_applied(post: Post, code: str, fix: Fix, reason: str) -> Diagnostic:
     )
 
 
-def _relocate(notes: list[Diagnostic], original: Post, final: Post) -> list[Diagnostic]:
+def _within(notes: list[Diagnostic], final: Post) -> list[Diagnostic]:
     """Notes point into the text of the pass that made them; keep them inside the final text."""
     limit = len(final.text)
     return [

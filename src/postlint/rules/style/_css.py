@@ -535,3 +535,10 @@ def removal_edit(text: str, style: Style, declaration: Declaration) -> tuple[int
         return declaration.start, readable[index + 1].start
     previous = readable[index - 1]  # it has a ';': something follows it
     return previous.semicolon + 1, own_end
+
+
+def palettes(options) -> tuple:
+    """The text and background palettes and the ignored element names, from a rule's options."""
+    text_palette = palette(tuple(options["text-colors"]), "text-colors")
+    background_palette = palette(tuple(options["background-colors"]), "background-colors")
+    return text_palette, background_palette, {name.lower() for name in options["ignore-elements"]}

@@ -23,10 +23,8 @@ from postlint.rules.style import _css as css
     },
 )
 def check(post, options):
-    text_palette = css.palette(tuple(options["text-colors"]), "text-colors")
-    background_palette = css.palette(tuple(options["background-colors"]), "background-colors")
+    text_palette, background_palette, ignored = css.palettes(options)
     max_distance = options["max-distance"]
-    ignored = {name.lower() for name in options["ignore-elements"]}
     text = post.text
     for style in css.styles(post):
         if style.tag.name in ignored:

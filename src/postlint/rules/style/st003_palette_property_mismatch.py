@@ -23,9 +23,7 @@ from postlint.rules.style import _css as css
     },
 )
 def check(post, options):
-    text_palette = css.palette(tuple(options["text-colors"]), "text-colors")
-    background_palette = css.palette(tuple(options["background-colors"]), "background-colors")
-    ignored = {name.lower() for name in options["ignore-elements"]}
+    text_palette, background_palette, ignored = css.palettes(options)
     text = post.text
     for style in css.styles(post):
         if style.tag.name in ignored:
