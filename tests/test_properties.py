@@ -46,7 +46,7 @@ LINTER = Linter(Config(select=["ALL"]))
 
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _SPACE = frozenset(" \t\n\r\f")
-_GLUED = re.compile(r"(</?[A-Za-z][A-Za-z0-9]*)([가-힣]+)>")
+_GLUED = re.compile(r"(</?[A-Za-z][A-Za-z0-9]*)([가-힣][^\s<>/]*)>")
 _WORD = re.compile(r"[가-힣]+|[A-Za-z]+")
 # Tags that break the line of text (everything else — b, span, a, unknown names — is inline:
 # "가<b>나</b>" reads as one word, "가<br>나" as two).
@@ -66,7 +66,7 @@ def visible_words(post: Post) -> list[str]:
     reveals it."""
     text = post.text[post.body_start :]
     if "<" in text:
-        text = _GLUED.sub(r"\1>\2", text)  # "</b은>" is "</b>은", as MK006 fixes it
+        text = _GLUED.sub(r"\1>\2", text)  # "</b은>" is "</b>은" ("</sp가n>" "</sp>가n"), as MK006 fixes it
     position, end = 0, len(text)
     pieces = []
     while position < end:
@@ -251,6 +251,7 @@ class FoundBug:
     reason: str
     reproducer: str
     unsafe: bool
+    open: bool = False  # not fixed yet: the reproducer runs as a strict xfail (drop the flag once fixed)
 
 
 FOUND_BUGS = [
@@ -285,6 +286,13 @@ FOUND_BUGS = [
         "a fix the fixer refused (PL003) was remembered by its code and text only, so an identical "
         "fix elsewhere in a later pass was skipped too and `fix` did not converge",
         "-</b>--\n<p>**드**</b고>\n",
+        False,
+    ),
+    FoundBug(
+        "liquid-in-tag",
+        "Liquid between the attributes of a start tag is read as attributes, so SRC003 (and ST004 on "
+        "`style=`) edit the Liquid tag: `{% include attrs.html rel=\"dofollow\" %}` loses its parameter",
+        '<p><a href="https://x.kr" {% include attrs.html rel="dofollow" %}>가</a></p>\n',
         False,
     ),
 ]
@@ -382,6 +390,15 @@ def test_noise_does_not_break_fixing(data, unsafe):
     check_fix(data, unsafe=unsafe)
 
 
-@pytest.mark.parametrize("bug", FOUND_BUGS, ids=lambda bug: bug.name)
+@pytest.mark.parametrize(
+    "bug",
+    [
+        pytest.param(bug, marks=pytest.mark.xfail(raises=AssertionError, strict=True, reason=bug.reason))
+        if bug.open
+        else bug
+        for bug in FOUND_BUGS
+    ],
+    ids=lambda bug: bug.name,
+)
 def test_found_bug_stays_fixed(bug):
     check_fix(bug.reproducer.encode(), unsafe=bug.unsafe)

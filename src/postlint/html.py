@@ -283,6 +283,8 @@ def _tokenize_segment(text: str, start: int, stop: int, tokens: list[Token], liq
         if token is None:
             position = lt + 1
             continue
+        if liquid and type(token) is Tag and token.attributes:
+            token.attributes = _outside_liquid(token.attributes, liquid, liquid_starts)
         if lt > text_start:
             tokens.append(Text(text_start, lt))
         tokens.append(token)
@@ -294,6 +296,17 @@ def _tokenize_segment(text: str, start: int, stop: int, tokens: list[Token], liq
             position = text_start = close
     if text_start < stop:
         tokens.append(Text(text_start, stop))
+
+
+def _outside_liquid(attributes: tuple[Attribute, ...], liquid, liquid_starts: list[int]) -> tuple[Attribute, ...]:
+    """Drop what only looks like attributes inside a Liquid tag (``<a {% include x rel="y" %}>``);
+    Liquid inside a value (``href="{{ url }}"``) stays part of that value."""
+
+    def in_liquid(offset: int) -> bool:
+        index = bisect_right(liquid_starts, offset) - 1
+        return index >= 0 and offset < liquid[index][1]
+
+    return tuple(attribute for attribute in attributes if not in_liquid(attribute.name_start))
 
 
 def _find_raw_text_end(text: str, name: str, start: int, stop: int) -> int:
