@@ -60,30 +60,40 @@ _BREAKING = frozenset(
 def visible_words(post: Post) -> list[str]:
     """Hangul and Latin words of the body's text, entities decoded, markup removed as a browser
     tokenizes it: comments, ``<!…>``/``<?…>``, and tags with their attributes (a tag ends at the
-    first ``>`` outside a quoted value). One exception, after MK006: Hangul glued to a tag name
-    is text (``</b은>`` and ``<b는>`` read as ``</b>은`` and ``<b>는``; in ``</b고 …`` everything
-    after ``</b`` is text), as the writer meant it — browsers would hide it, and MK006's fix
-    reveals it."""
+    first ``>`` outside a quoted value). Block tags separate words; inline and unknown ones do
+    not, nor do end tags that close nothing (browsers ignore them). One exception, after MK006:
+    Hangul glued to a tag name is text (``</b은>`` and ``<b는>`` read as ``</b>은`` and
+    ``<b>는``; in ``</b고 …`` everything after ``</b`` is text), as the writer meant it —
+    browsers would hide it, and MK006's fix reveals it."""
     text = post.text[post.body_start :]
     if "<" in text:
         text = _GLUED.sub(r"\1>\2", text)  # "</b은>" is "</b>은" ("</sp가n>" "</sp>가n"), as MK006 fixes it
     position, end = 0, len(text)
     pieces = []
+    open_elements: dict[str, int] = {}  # breaking elements opened and not yet closed, by name
     while position < end:
         lt = text.find("<", position)
         if lt == -1:
-            pieces.append(text[position:])
+            pieces.append(html.unescape(text[position:]))
             break
-        pieces.append(text[position:lt])
+        pieces.append(html.unescape(text[position:lt]))  # entities do not run across tags
         position, name = _markup_end(text, lt)
         if position == lt:
             pieces.append("<")
             position += 1
         elif name in _BREAKING:
+            if text.startswith("</", lt):
+                # An end tag with nothing of its name open is ignored by browsers ("가</li>나"
+                # reads 가나), except `</p>` (an empty paragraph) and `</br>` (a line break).
+                if not open_elements.get(name) and name not in ("p", "br"):
+                    continue
+                open_elements[name] = max(0, open_elements.get(name, 0) - 1)
+            else:
+                open_elements[name] = open_elements.get(name, 0) + 1
             pieces.append(" ")
     # Rules remove `*` and `_` (MK001, MK002) and nothing else: they are dropped before the
     # words are taken, so "**가격**은" and "가격은" both read as one word.
-    return _WORD.findall(html.unescape("".join(pieces)).replace("*", "").replace("_", ""))
+    return _WORD.findall("".join(pieces).replace("*", "").replace("_", ""))
 
 
 def _markup_end(text: str, lt: int) -> tuple[int, str]:
