@@ -67,10 +67,14 @@ class Config:
         return {**rule.defaults(), **self.rule_options.get(rule.code, {})}
 
     def is_excluded(self, path: Path) -> bool:
+        if not self.exclude:
+            return False
         relative = _relative(path, self.root)
         return relative is not None and self._exclude.match_file(relative)
 
     def ignored_codes(self, path: Path) -> list[str]:
+        if not self._per_file:
+            return []
         relative = _relative(path, self.root) or path.as_posix()
         return [code for spec, codes in self._per_file if spec.match_file(relative) for code in codes]
 

@@ -68,15 +68,19 @@ _WORD = re.compile(r"[^\W_]+")
 # Well-formed tags, the common case, in one match each; anything else takes the careful path.
 # Attributes are separated by required white space and no part can contain it, so a failed
 # match gives up in time linear in the tag's length.
-_FAST_START_TAG = re.compile(
-    r"""<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
-)
-_FAST_ATTRIBUTE = re.compile(r"""(?<!\s)\s+([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_START_TAG_BODY = r"""([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
+_END_TAG_BODY = r"/([A-Za-z][A-Za-z0-9-]*)\s*>"
+# Every "<" with what follows when it is a well-formed tag, the common case: a start tag (groups
+# 1-3) or an end tag (group 4); a bare "<" takes the careful path. Attributes are separated by
+# required white space and no part can contain it, so a failed tag gives up in time linear in
+# its length.
+_MARKUP = re.compile(f"<(?:{_START_TAG_BODY}|{_END_TAG_BODY})?")
+_FAST_ATTRIBUTE = re.compile(r"""(?<!\s)\s+([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_QUOTES = (None, None, '"', "'", "")  # by the attribute match's last group
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>")
-_FAST_END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Attribute:
     name: str  # lowercased
     name_start: int
@@ -108,7 +112,7 @@ class Tag:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Text:
     start: int
     end: int
@@ -116,7 +120,7 @@ class Text:
     markdown: bool = False  # in a Markdown text block, where inline Markdown is rendered
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Comment:
     start: int
     end: int
@@ -125,7 +129,7 @@ class Comment:
     terminated: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Declaration:
     """``<!DOCTYPE …>``, ``<![CDATA[…]]>``, ``<?…>``."""
 
@@ -134,7 +138,7 @@ class Declaration:
     kind: str  # "doctype", "cdata", "processing-instruction", "bogus"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Autolink:
     """``<https://…>`` or ``<name@example.com>`` in Markdown text: a link, not a tag."""
 
@@ -267,35 +271,66 @@ def _carve_liquid(tokens: list[Token], liquid: list[tuple[int, int]]) -> list[To
 
 
 def _tokenize_segment(text: str, start: int, stop: int, tokens: list[Token], liquid: list[tuple[int, int]] = ()) -> None:
-    position = start
-    text_start = start
+    append = tokens.append
+    search = _MARKUP.search
+    position = text_start = start
     liquid_starts = [span[0] for span in liquid]
     while True:
-        lt = text.find("<", position, stop)
-        if lt == -1 or lt + 1 >= stop:
+        match = search(text, position, stop)
+        if match is None:
+            break
+        lt = match.start()
+        if lt + 1 >= stop:
             break
         if liquid:  # markup inside a Liquid tag ({% include x text="</b>" %}) is Liquid's, not HTML
             index = bisect_right(liquid_starts, lt) - 1
             if index >= 0 and lt < liquid[index][1]:
                 position = liquid[index][1]
                 continue
-        token = _tag_at(text, lt, stop)
-        if token is None:
-            position = lt + 1
-            continue
-        if liquid and type(token) is Tag and token.attributes:
-            token.attributes = _outside_liquid(token.attributes, liquid, liquid_starts)
+        name = match.group(1)
+        if name is not None:
+            token = Tag(False, name.lower(), lt, match.end(), match.end(1), _fast_attributes(match), match.group(3) == "/")
+        elif (name := match.group(4)) is not None:
+            token = Tag(True, name.lower(), lt, match.end(), match.end(4))
+        else:
+            token = _tag_at(text, lt, stop)
+            if token is None:
+                position = lt + 1
+                continue
         if lt > text_start:
-            tokens.append(Text(text_start, lt))
-        tokens.append(token)
+            append(Text(text_start, lt))
+        append(token)
         position = text_start = token.end
-        if type(token) is Tag and not token.is_end and token.name in RAW_TEXT_ELEMENTS and not token.self_closing:
-            close = _find_raw_text_end(text, token.name, position, stop)
-            if close > position:
-                tokens.append(Text(position, close, code=True))
-            position = text_start = close
+        if type(token) is Tag:
+            if liquid and token.attributes:
+                token.attributes = _outside_liquid(token.attributes, liquid, liquid_starts)
+            if not token.is_end and token.name in RAW_TEXT_ELEMENTS and not token.self_closing:
+                close = _find_raw_text_end(text, token.name, position, stop)
+                if close > position:
+                    append(Text(position, close, code=True))
+                position = text_start = close
     if text_start < stop:
-        tokens.append(Text(text_start, stop))
+        append(Text(text_start, stop))
+
+
+def _fast_attributes(match: re.Match) -> tuple[Attribute, ...]:
+    start, end = match.span(2)
+    if start == end:
+        return ()
+    attributes = []
+    for attribute in _FAST_ATTRIBUTE.finditer(match.string, start, end):
+        name_start, name_end = attribute.span(1)
+        group = attribute.lastindex
+        if group == 1:
+            attributes.append(Attribute(attribute.group(1).lower(), name_start, name_end, None, name_end, name_end, ""))
+        else:
+            value_start, value_end = attribute.span(group)
+            attributes.append(
+                Attribute(
+                    attribute.group(1).lower(), name_start, name_end, attribute.group(group), value_start, value_end, _QUOTES[group]
+                )
+            )
+    return tuple(attributes)
 
 
 def _outside_liquid(attributes: tuple[Attribute, ...], liquid, liquid_starts: list[int]) -> tuple[Attribute, ...]:
@@ -316,6 +351,8 @@ def _find_raw_text_end(text: str, name: str, start: int, stop: int) -> int:
 
 
 def _tag_at(text: str, lt: int, stop: int) -> Token | None:
+    """The careful path, for what is not a well-formed tag: comments, declarations, and tags that
+    are cut off, glued to text or have odd attributes."""
     following = text[lt + 1]
     if following == "!":
         if text.startswith("<!--", lt):
@@ -332,9 +369,6 @@ def _tag_at(text: str, lt: int, stop: int) -> Token | None:
     if following == "?":
         close = text.find(">", lt, stop)
         return Declaration(lt, stop if close == -1 else close + 1, "processing-instruction")
-    fast = (_FAST_END_TAG if following == "/" else _FAST_START_TAG).match(text, lt, stop)
-    if fast is not None:
-        return _fast_tag(fast, following == "/")
     is_end = following == "/"
     name_start = lt + 2 if is_end else lt + 1
     if name_start >= stop or not ("a" <= text[name_start].lower() <= "z"):
@@ -358,27 +392,6 @@ def _tag_at(text: str, lt: int, stop: int) -> Token | None:
         glued=raw_name[len(ascii_name) :],
         terminated=terminated,
     )
-
-
-def _fast_tag(match: re.Match, is_end: bool) -> Tag:
-    name = match.group(1).lower()
-    if is_end:
-        return Tag(True, name, match.start(), match.end(), match.end(1))
-    attributes = []
-    if match.end(2) > match.start(2):
-        for attribute in _FAST_ATTRIBUTE.finditer(match.string, match.start(2), match.end(2)):
-            name_start, name_end = attribute.span(1)
-            if attribute.group(2) is None:
-                attributes.append(Attribute(attribute.group(1).lower(), name_start, name_end, None, name_end, name_end, ""))
-                continue
-            for group, quote in ((3, '"'), (4, "'"), (5, "")):
-                if attribute.group(group) is not None:
-                    value_start, value_end = attribute.span(group)
-                    attributes.append(
-                        Attribute(attribute.group(1).lower(), name_start, name_end, attribute.group(group), value_start, value_end, quote)
-                    )
-                    break
-    return Tag(False, name, match.start(), match.end(), match.end(1), tuple(attributes), match.group(3) == "/")
 
 
 def _attributes(text: str, position: int, stop: int) -> tuple[tuple[Attribute, ...], int, bool, bool]:

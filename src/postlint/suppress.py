@@ -69,6 +69,8 @@ class Suppressions:
 
 
 def find_suppressions(post) -> Suppressions:
+    if "postlint-" not in post.text:  # spares the HTML parse when only front-matter rules run
+        return Suppressions()
     comments = [token for token in post.html.tokens if type(token) is Comment and "postlint-" in post.text[token.start : token.end]]
     if not comments:
         return Suppressions()
