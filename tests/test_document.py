@@ -98,6 +98,25 @@ def test_markdown_blocks_know_code_html_and_text():
     assert [text[start:end] for start, end in blocks.inline_code] == ["`<i>`"]
 
 
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("<div>\nline\n\nafter\n", ["<div>\nline\n", "after\n"]),
+        ("<div>\r\nline\r\n  \r\nafter\r\n", ["<div>\r\nline\r\n", "after\r\n"]),
+        ("<div>\rline\r\rafter\r", ["<div>\rline\r", "after\r"]),
+        ("<div>\r\n\r\nafter", ["<div>\r\n", "after"]),
+        ("<div>\nline\n\u00a0\t\nafter\n", ["<div>\nline\n", "after\n"]),
+        ("<div>\nline", ["<div>\nline"]),
+        ("<div>\nline\n   ", ["<div>\nline\n"]),
+        ("<p>a</p>\n\n\r\n \n<p>b</p>\n", ["<p>a</p>\n", "<p>b</p>\n"]),
+    ],
+)
+def test_html_blocks_end_at_the_first_blank_line_whatever_the_line_breaks(body, expected):
+    text = "---\nt: 1\n---\n" + body
+    blocks = Post(text).markdown.blocks
+    assert [text[block.start : block.end] for block in blocks] == expected
+
+
 def test_liquid_tags_and_raw_regions_are_opaque():
     text = "{% raw %}<b>{% endraw %} {{ page.title }} {% if x %}<i>{% endif %}\n"
     blocks = Post(text).markdown

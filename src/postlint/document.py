@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -26,6 +26,7 @@ _BINARY_SIGNATURES = {
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FENCE_LINE = re.compile(r"---[ \t]*(?:\r\n|\r|\n|$)")
 _CLOSING_FENCE = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
+_LATER_CLOSING_FENCE = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
 # Front matter with more YAML nodes than this is refused rather than built (alias bombs).
 MAX_YAML_NODES = 100_000
 
@@ -94,7 +95,7 @@ class LineIndex:
         return len(self.starts)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: a post has dozens, built on every check
 class FrontMatterEntry:
     """One top-level ``key: value`` of the front matter, with offsets into the post's text."""
 
@@ -143,51 +144,42 @@ def find_front_matter(text: str) -> FrontMatter | None:
     if opening is None:
         return None
     content_start = opening.end()
-    closing = None
-    for line_start in _line_starts(text, content_start):
-        closing = _CLOSING_FENCE.match(text, line_start)
-        if closing is not None:
-            break
+    closing = _CLOSING_FENCE.match(text, content_start) or _LATER_CLOSING_FENCE.search(text, content_start)
     if closing is None:
         return FrontMatter(0, len(text), content_start, len(text), terminated=False)
-    content_end = closing.start()
-    front_matter = FrontMatter(0, closing.end(), content_start, content_end, terminated=True)
-    return _parse_yaml(text, front_matter)
+    return _parse_yaml(text, content_start, closing.start(), closing.end())
 
 
-def _line_starts(text: str, start: int):
-    yield start
-    for match in _LINE_BREAK.finditer(text, start):
-        if match.end() < len(text):
-            yield match.end()
+def _parse_yaml(text: str, content_start: int, content_end: int, end: int) -> FrontMatter:
+    def parsed(data: Any = None, entries: tuple[FrontMatterEntry, ...] = (), error: YamlProblem | None = None) -> FrontMatter:
+        return FrontMatter(0, end, content_start, content_end, True, data, entries, error)
 
-
-def _parse_yaml(text: str, front_matter: FrontMatter) -> FrontMatter:
-    content = text[front_matter.content_start : front_matter.content_end]
-    base = front_matter.content_start
+    content = text[content_start:content_end]
     loader = _YamlLoader(content)
     try:
         node = loader.get_single_node()
-        if node is not None and _node_count(node) > MAX_YAML_NODES:
+        # Without aliases a node takes at least a character or two: only long or aliased YAML can
+        # reach the limit.
+        if node is not None and ("*" in content or len(content) > MAX_YAML_NODES // 2) and _node_count(node) > MAX_YAML_NODES:
             problem = YamlProblem(
                 f"front matter expands to more than {MAX_YAML_NODES:,} YAML nodes (aliases?); refusing to load it",
-                base,
+                content_start,
             )
-            return replace(front_matter, error=problem)
+            return parsed(error=problem)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        offset = base + (mark.index if mark is not None else 0)
+        offset = content_start + (mark.index if mark is not None else 0)
         message = ": ".join(part for part in (error.context, error.problem) if part)
-        return replace(front_matter, error=YamlProblem(message, offset))
+        return parsed(error=YamlProblem(message, offset))
     except yaml.YAMLError as error:  # e.g. a reader error on a control character
-        return replace(front_matter, error=YamlProblem(str(error).splitlines()[0], base))
+        return parsed(error=YamlProblem(str(error).splitlines()[0], content_start))
     except RecursionError:
-        return replace(front_matter, error=YamlProblem("front matter is nested too deeply", base))
+        return parsed(error=YamlProblem("front matter is nested too deeply", content_start))
     finally:
         loader.dispose()
-    entries = _entries(text, node, base, front_matter.content_end) if isinstance(node, yaml.MappingNode) else ()
-    return replace(front_matter, data=data, entries=entries)
+    entries = _entries(text, node, content_start, content_end) if isinstance(node, yaml.MappingNode) else ()
+    return parsed(data, entries)
 
 
 def _node_count(root: yaml.Node) -> int:

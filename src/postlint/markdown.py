@@ -49,12 +49,16 @@ _THEMATIC_BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \
 _ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _BLOCKQUOTE = re.compile(r" {0,3}>")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+# Blank lines (white space only, as str.strip() sees it) with their line breaks, from a line start.
+_BLANK_LINES = re.compile(r"(?:[^\S\r\n]*(?:\r\n|\r|\n))+")
+# A line break followed by a blank line (group 1); "\r\n" is never split.
+_BREAK_THEN_BLANK_LINE = re.compile(r"(?>\r\n|\r|\n)([^\S\r\n]*(?:\r\n|\r|\n|\Z))")
 _BACKTICKS = re.compile(r"`+")
 _LIQUID_RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _LIQUID_RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: cheaper to build, and a post has hundreds
 class Block:
     kind: str  # CODE, HTML or TEXT
     start: int
@@ -140,9 +144,15 @@ def scan_blocks(text: str, body_start: int) -> Blocks:
             if html_end is None and blank:
                 _close(blocks, current)
                 current, in_html = None, False
+            elif html_end is None:  # the block runs to the next blank line: go there at once
+                blank_line = _BREAK_THEN_BLANK_LINE.search(text, position + len(line))
+                stop = blank_line.start(1) if blank_line is not None and blank_line.start(1) < length else length
+                current = _extend(current, stop)
+                position = stop
+                continue
             else:
                 current = _extend(current, line_end)
-                if html_end is not None and html_end.search(line):
+                if html_end.search(line):
                     _close(blocks, current)
                     current, in_html = None, False
                 position = line_end
@@ -154,6 +164,9 @@ def scan_blocks(text: str, body_start: int) -> Blocks:
             else:
                 _close(blocks, current)
                 current = None
+                following = _BLANK_LINES.match(text, position)  # and the blank lines after it
+                if following is not None:
+                    line_end = following.end()
             position = line_end
             continue
 

@@ -22,7 +22,6 @@ def check(post, options):
     if front_matter is None or front_matter.error is not None or not front_matter.entries:
         return
     text = post.text
-    lines = post.lines
     seen = {}
     values: dict[int, object] = {}  # each entry's loaded value, loaded at most once
     for entry in front_matter.entries:
@@ -31,10 +30,10 @@ def check(post, options):
         if len(earlier) == 1:
             continue
         first, previous = earlier[0], earlier[-2]
-        first_line = lines.line_of(first.key_start)
+        first_line = post.lines.line_of(first.key_start)
         if _same_value(text, previous, entry, values):
             fix = Fix.safe(
-                f"delete the first `{entry.key}` entry (line {lines.line_of(previous.key_start)}), which has the same value",
+                f"delete the first `{entry.key}` entry (line {post.lines.line_of(previous.key_start)}), which has the same value",
                 Edit.delete(previous.entry_start, previous.entry_end),
             )
             advice = "both have the same value: delete one of them"

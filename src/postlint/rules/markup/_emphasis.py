@@ -22,12 +22,14 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from postlint.html import PHRASING_ELEMENTS, Comment, Declaration, Tag, Text
 from postlint.markdown import HTML, TEXT
 
 _RUN = re.compile(r"\*+|_+")
+_DELIMITER = re.compile(r"[*_]")
 _ATX = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|(?=[\r\n]|$))")
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>\"']*|www\.[^\s<>\"']*", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -224,11 +226,16 @@ def inline_units(post) -> list[Unit]:
     units: list[Unit] = []
     index = 0
     token_count = len(tokens)
+    token_starts: list[int] | None = None
     for block in post.markdown.blocks:
         if block.kind not in (TEXT, HTML):
             continue
         if text.find("*", block.start, block.end) == -1 and text.find("_", block.start, block.end) == -1:
             continue
+        if token_starts is None:
+            token_starts = [token.start for token in tokens]
+        if not _delimiter_in_text(text, block.start, block.end, tokens, token_starts):
+            continue  # only in markup: target="_blank", class names, comments
         while index < token_count and tokens[index].end <= block.start:
             index += 1
         atoms = []  # (start, end, kind) clipped to the block; kind: "split", "tag", "code"
@@ -261,6 +268,18 @@ def inline_units(post) -> list[Unit]:
             if segments:
                 units.append(Unit(block.kind == TEXT, start, end, tuple(segments)))
     return units
+
+
+def _delimiter_in_text(text: str, start: int, end: int, tokens, token_starts: list[int]) -> bool:
+    for found in _DELIMITER.finditer(text, start, end):
+        index = bisect_right(token_starts, found.start()) - 1
+        if index < 0:
+            return True
+        token = tokens[index]
+        kind = type(token)
+        if found.start() >= token.end or (kind is not Tag and kind is not Comment and kind is not Declaration and not (kind is Text and token.code)):
+            return True
+    return False
 
 
 def _html_ranges(start: int, end: int, atoms) -> list[tuple[int, int]]:

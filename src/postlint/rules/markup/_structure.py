@@ -124,10 +124,8 @@ def _analyze(post) -> Structure:
                 in_foreign = foreign_depth > 0
                 if token.name in ("svg", "math") and not token.self_closing:
                     foreign_depth = max(0, foreign_depth + (-1 if token.is_end else 1))
-                block = blocks.block_at(token.start)
-                markdown = block is not None and block.kind == TEXT
                 hidden: list[Phantom] = []
-                finding = _check_tag(text, token, in_foreign, markdown, hidden)
+                finding = _check_tag(text, token, in_foreign, blocks, hidden)
                 if finding is LITERAL:
                     result.malformed_tags.add(id(token))  # Markdown prints it as text: not a tag
                 elif finding is not None:
@@ -164,10 +162,14 @@ def _commonmark_tag(text: str, tag: Tag) -> bool:
     return True
 
 
-def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: list[Phantom]) -> Problem | None:
+def _check_tag(text: str, tag: Tag, in_foreign: bool, blocks, phantoms: list[Phantom]) -> Problem | None:
+    swallowed = _swallowed_at(text, tag)
+    if swallowed is None and not tag.glued and tag.terminated and is_known_element(tag.name) and not tag.attributes:
+        if not tag.is_end or tag.end == tag.name_end + 1:
+            return None  # "<b>", "</b>": the common case, nothing to look at
     written = text[tag.start : tag.name_end]
     ascii_end = tag.name_end - len(tag.glued)
-    swallowed = _swallowed_at(text, tag)
+    markdown = _in_text_block(blocks, tag.start)
     if swallowed is not None:
         for match in _INNER_TAG.finditer(text, swallowed, tag.end):
             phantoms.append(Phantom(bool(match.group(1)), match.group(2).lower(), match.start()))
@@ -239,6 +241,11 @@ def _check_tag(text: str, tag: Tag, in_foreign: bool, markdown: bool, phantoms: 
                     "which browsers do not show; move the text out of the tag",
                 )
     return None
+
+
+def _in_text_block(blocks, offset: int) -> bool:
+    block = blocks.block_at(offset)
+    return block is not None and block.kind == TEXT
 
 
 def _swallowed_at(text: str, tag: Tag) -> int | None:

@@ -31,7 +31,6 @@ _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 def check(post, options):
     facts = structure(post)
     text = post.text
-    lines = post.lines
     reported = [
         item
         for item in post.html.unclosed
@@ -39,6 +38,9 @@ def check(post, options):
         and item.element.name not in DOCUMENT_ELEMENTS
         and not facts.explains_unclosed(item.element.name, item.element.start_tag.end, item.at)
     ]
+    if not reported:
+        return
+    lines = post.lines
     context = _Context(post)
     typos = _typos(text, reported)
     merged = {id(outer) for outer in typos.values()}

@@ -30,7 +30,6 @@ _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 def check(post, options):
     facts = structure(post)
     text = post.text
-    lines = post.lines
     html = post.html
 
     groups: dict[int, list] = {}
@@ -52,8 +51,8 @@ def check(post, options):
         if len(group) == 1:
             inner, inner_end = group[0].inner, group[0].inner_end
             still_open = (
-                f"`<{inner.name}>` (line {lines.line_of(inner.start_tag.start)}) is still open inside it; "
-                f"its `</{inner.name}>` comes later (line {lines.line_of(inner_end.start)})"
+                f"`<{inner.name}>` (line {post.lines.line_of(inner.start_tag.start)}) is still open inside it; "
+                f"its `</{inner.name}>` comes later (line {post.lines.line_of(inner_end.start)})"
             )
             advice = f"Close `<{inner.name}>` first"
         else:
@@ -87,7 +86,7 @@ def check(post, options):
                 end_tag.start,
                 end_tag.end,
                 f"`{text[end_tag.start:end_tag.end]}` has no `<{end_tag.name}>` to close; the open element is "
-                f"`<{element.name}>` (line {lines.line_of(element.start_tag.start)}). Write `</{element.name}>`",
+                f"`<{element.name}>` (line {post.lines.line_of(element.start_tag.start)}). Write `</{element.name}>`",
                 fix,
             )
         )

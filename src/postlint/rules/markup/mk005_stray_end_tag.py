@@ -19,11 +19,12 @@ _TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
     safety=Safety.SAFE,
 )
 def check(post, options):
-    facts = structure(post)
     html = post.html
+    if not html.stray_end_tags:
+        return
+    facts = structure(post)
     paired = {id(tag) for tag in facts.block_strays.values()}
     text = post.text
-    lines = post.lines
     meant = _meant_for(html.elements, html.stray_end_tags)
     for tag in html.stray_end_tags:
         if facts.skip(tag) or id(tag) in facts.explained_strays or id(tag) in paired:
@@ -37,8 +38,8 @@ def check(post, options):
             closer = _TAG_AT.match(text, last.close)
             by = f"`{closer.group()}>`" if closer else "its parent"
             history = (
-                f"the `<{tag.name}>` of line {lines.line_of(last.start_tag.start)} was already closed "
-                f"by {by} at line {lines.line_of(last.close)}"
+                f"the `<{tag.name}>` of line {post.lines.line_of(last.start_tag.start)} was already closed "
+                f"by {by} at line {post.lines.line_of(last.close)}"
             )
         effect = "browsers turn it into an empty paragraph" if tag.name == "p" else "browsers ignore it"
         edits = [Edit.delete(*line_or_tag(text, tag.start, tag.end))]
