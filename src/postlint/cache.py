@@ -16,6 +16,7 @@ from pathlib import Path
 
 from postlint import __version__
 from postlint.diagnostics import Diagnostic, Edit, Fix, Safety, Severity
+from postlint.document import Excerpt
 
 CACHE_DIRECTORY = ".postlint_cache"
 
@@ -37,17 +38,18 @@ class Cache:
         except (OSError, ValueError):
             pass  # no cache yet, or a damaged one: start afresh
 
-    def get(self, path: str, key: str) -> list[Diagnostic] | None:
+    def get(self, path: str, key: str) -> tuple[list[Diagnostic], Excerpt] | None:
+        """The diagnostics of the file's content ``key``, with the excerpt that locates them."""
         entry = self.entries.get(path)
         if not entry or entry[0] != key:
             return None
         try:
-            return [_decode(item) for item in entry[1]]
+            return [_decode(item) for item in entry[1]], Excerpt.from_json(entry[2])
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
-    def put(self, path: str, key: str, diagnostics: list[Diagnostic]) -> None:
-        self.entries[path] = [key, [_encode(diagnostic) for diagnostic in diagnostics]]
+    def put(self, path: str, key: str, diagnostics: list[Diagnostic], excerpt: Excerpt) -> None:
+        self.entries[path] = [key, [_encode(diagnostic) for diagnostic in diagnostics], excerpt.to_json()]
         self.dirty = True
 
     def save(self) -> None:

@@ -272,7 +272,7 @@ def format_command(config: Config, paths, stdin_filename, check_only, diff, jobs
     elif check_only:
         for outcome in changed:
             click.echo(f"Would reformat: {sanitize(outcome.result.path)}")
-    unreadable = [outcome for outcome in outcomes if outcome.result.post is None]
+    unreadable = [outcome for outcome in outcomes if outcome.result.error is not None]
     for outcome in unreadable:
         click.echo(f"postlint: {sanitize(outcome.result.path)}: {sanitize(outcome.result.error or '')}", err=True)
     if not stdin:

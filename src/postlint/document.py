@@ -95,6 +95,37 @@ class LineIndex:
         return len(self.starts)
 
 
+class Excerpt:
+    """What a report needs of a post once the post is gone: the (line, column) of the offsets it
+    names and the text of those lines. Worker processes send this back, not the post, and the
+    cache keeps it, so neither carries whole posts."""
+
+    __slots__ = ("locations", "line_texts")
+
+    def __init__(self, locations: dict[int, tuple[int, int]], line_texts: dict[int, str]):
+        self.locations = locations
+        self.line_texts = line_texts
+
+    @classmethod
+    def of(cls, lines: LineIndex, offsets) -> Excerpt:
+        locations = {offset: lines.location(offset) for offset in offsets}
+        return cls(locations, {line: lines.line_text(line) for line, _ in locations.values()})
+
+    def location(self, offset: int) -> tuple[int, int]:
+        return self.locations[offset]
+
+    def line_text(self, line: int) -> str:
+        return self.line_texts[line]
+
+    def to_json(self) -> list:
+        return [[[offset, *where] for offset, where in self.locations.items()], list(self.line_texts.items())]
+
+    @classmethod
+    def from_json(cls, data: list) -> Excerpt:
+        locations, line_texts = data
+        return cls({offset: (line, column) for offset, line, column in locations}, {line: text for line, text in line_texts})
+
+
 @dataclass(slots=True, unsafe_hash=True)  # not frozen: a post has dozens, built on every check
 class FrontMatterEntry:
     """One top-level ``key: value`` of the front matter, with offsets into the post's text."""

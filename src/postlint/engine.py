@@ -9,7 +9,7 @@ from typing import Any
 
 from postlint.config import Config
 from postlint.diagnostics import Diagnostic, Severity
-from postlint.document import Post
+from postlint.document import Excerpt, LineIndex, Post
 from postlint.rule import Rule
 from postlint.suppress import UNUSED_CODE, find_suppressions
 
@@ -78,6 +78,31 @@ class FileResult:
     written: bool = False
     cache_key: str | None = None  # the content's key, when the result may be cached
     from_cache: bool = False
+    excerpt: Excerpt | None = None  # what reports need of the post, once the post is dropped
+
+    @property
+    def source(self) -> LineIndex | Excerpt | None:
+        """Where the diagnostics are: locations and line texts (None for an unreadable file)."""
+        return self.post.lines if self.post is not None else self.excerpt
+
+    def drop_post(self) -> FileResult:
+        """Keep only the excerpt of the post the diagnostics need (less to hold and to send)."""
+        if self.post is not None:
+            self.excerpt = Excerpt.of(self.post.lines, referenced_offsets(self.diagnostics))
+            self.post = None
+        return self
+
+
+def referenced_offsets(diagnostics: list[Diagnostic]) -> set[int]:
+    offsets = set()
+    for diagnostic in diagnostics:
+        offsets.add(diagnostic.start)
+        offsets.add(diagnostic.end)
+        if diagnostic.fix is not None:
+            for edit in diagnostic.fix.edits:
+                offsets.add(edit.start)
+                offsets.add(edit.end)
+    return offsets
 
 
 def unreadable(display: str, message: str) -> FileResult:

@@ -67,12 +67,13 @@ class Located:
 
 def locate(result: FileResult) -> list[Located]:
     located = []
+    source = result.source
     for diagnostic in result.diagnostics:
-        if result.post is None:
+        if source is None:
             located.append(Located(result.path, diagnostic, 1, 1, 1, 1))
             continue
-        line, column = result.post.lines.location(diagnostic.start)
-        end_line, end_column = result.post.lines.location(diagnostic.end)
+        line, column = source.location(diagnostic.start)
+        end_line, end_column = source.location(diagnostic.end)
         located.append(Located(result.path, diagnostic, line, column, end_line, end_column))
     return located
 
@@ -99,11 +100,9 @@ def _display_width(text: str) -> int:
 
 
 def _code_frame(result: FileResult, item: Located, color: bool) -> list[str]:
-    if result.post is None:
+    if result.source is None:
         return []
-    lines = result.post.lines
-    line_start, line_end = lines.line_span(item.line)
-    source = result.post.text[line_start:line_end]
+    source = result.source.line_text(item.line)
     start = item.column - 1
     end = item.end_column - 1 if item.end_line == item.line else len(source)
     end = max(end, start + 1)
@@ -205,9 +204,9 @@ def _json_location(line: int, column: int) -> dict:
 
 def _json_fix(result: FileResult, diagnostic: Diagnostic) -> dict | None:
     fix = diagnostic.fix
-    if fix is None or result.post is None:
+    lines = result.source
+    if fix is None or lines is None:
         return None
-    lines = result.post.lines
     return {
         "applicability": fix.safety.value,
         "message": fix.title,
@@ -347,9 +346,9 @@ def _uri(path: str) -> str:
 
 def _sarif_fix(result: FileResult, diagnostic: Diagnostic) -> dict | None:
     fix = diagnostic.fix
-    if fix is None or result.post is None:
+    lines = result.source
+    if fix is None or lines is None:
         return None
-    lines = result.post.lines
     replacements = []
     for edit in fix.edits:
         line, column = lines.location(edit.start)

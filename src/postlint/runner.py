@@ -44,9 +44,10 @@ def check_file(linter: Linter, path: Path, display: str, cache: Cache | None = N
     key = content_key(data)
     cached = cache.get(_cache_path(path), key)
     if cached is not None:
-        return FileResult(display, Post.from_bytes(data, display), cached, cache_key=key, from_cache=True)
+        diagnostics, excerpt = cached
+        return FileResult(display, None, diagnostics, cache_key=key, from_cache=True, excerpt=excerpt)
     result = check_bytes(linter, data, display, path)
-    if result.post is not None and not has_internal_error(result.diagnostics):
+    if result.error is None and not has_internal_error(result.diagnostics):
         result.cache_key = key
     return result
 
@@ -129,23 +130,16 @@ def _start_worker(config: Config, only: set[str] | None, cache: Cache | None) ->
     _worker_cache = cache
 
 
-def _light(result: FileResult) -> FileResult:
-    """The result with its post's text only, not the parse trees built from it (less to send)."""
-    if result.post is not None:
-        result.post = Post(result.post.text, result.post.path, result.post.bom)
-    return result
-
-
 def _check_in_worker(path: Path) -> FileResult:
     assert _worker_linter is not None
-    return _light(check_file(_worker_linter, path, str(path), _worker_cache))
+    return check_file(_worker_linter, path, str(path), _worker_cache).drop_post()
 
 
 def _fix_in_worker(task: tuple[Path, FixMode]) -> FixResult:
     assert _worker_linter is not None
     path, mode = task
     outcome = fix_file(_worker_linter, path, str(path), mode)
-    _light(outcome.result)
+    outcome.result.drop_post()
     return outcome
 
 
@@ -166,7 +160,7 @@ def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | Non
     With a cache, unchanged files are answered from it and new results go into it (saved
     when the iteration ends)."""
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        results = (_light(check_file(linter, path, str(path), cache)) for path in files)
+        results = (check_file(linter, path, str(path), cache).drop_post() for path in files)
         yield from _recorded(results, files, cache)
         return
     with _pool(linter, jobs, cache) as pool:
@@ -177,7 +171,7 @@ def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | Non
 def _recorded(results: Iterator[FileResult], files: list[Path], cache: Cache | None) -> Iterator[FileResult]:
     for path, result in zip(files, results):
         if cache is not None and result.cache_key is not None and not result.from_cache:
-            cache.put(_cache_path(path), result.cache_key, result.diagnostics)
+            cache.put(_cache_path(path), result.cache_key, result.diagnostics, result.excerpt)
         yield result
     if cache is not None:
         cache.save()
@@ -188,7 +182,7 @@ def fix_files(linter: Linter, files: list[Path], jobs: int, mode: FixMode) -> It
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
         for path in files:
             outcome = fix_file(linter, path, str(path), mode)
-            _light(outcome.result)
+            outcome.result.drop_post()
             yield outcome
         return
     with _pool(linter, jobs) as pool:

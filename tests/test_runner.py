@@ -1,0 +1,77 @@
+"""Many files: the process pool and the cache report exactly what one process checking afresh does."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from postlint.cli import main
+from postlint.document import Post
+from postlint.output import FORMATS
+from postlint.runner import PARALLEL_THRESHOLD
+
+from conftest import shared_corpus, shared_seeds
+
+
+@pytest.fixture(scope="module")
+def posts(tmp_path_factory) -> Path:
+    """Enough real posts for the pool, with every kind of diagnostic the corpus has, one of them
+    with CRLF line breaks and a BOM."""
+    directory = tmp_path_factory.mktemp("posts")
+    sources = [*shared_seeds(), *shared_corpus()[: PARALLEL_THRESHOLD + 6]]
+    for source in sources:
+        shutil.copyfile(source, directory / f"{source.stem}.md")
+    first = directory / f"{sources[0].stem}.md"
+    first.write_bytes(b"\xef\xbb\xbf" + first.read_bytes().replace(b"\n", b"\r\n"))
+    return directory
+
+
+def run(cwd: Path, *args: str) -> tuple[int, str]:
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_the_pool_reports_what_one_process_reports(posts, output_format):
+    serial = run(posts, "check", "--no-cache", "--jobs", "1", "--output-format", output_format, ".")
+    pooled = run(posts, "check", "--no-cache", "--jobs", "2", "--output-format", output_format, ".")
+    assert serial[0] == 1
+    assert pooled == serial
+
+
+def test_the_pool_fixes_what_one_process_fixes(posts):
+    serial = run(posts, "fix", "--diff", "--jobs", "1", ".")
+    pooled = run(posts, "fix", "--diff", "--jobs", "2", ".")
+    assert serial[1].count("\n+++ b/") >= 10
+    assert pooled == serial
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_a_warm_run_reports_what_a_cold_run_reports_without_reading_a_post(posts, tmp_path, monkeypatch, output_format):
+    tree = tmp_path / "posts"
+    shutil.copytree(posts, tree)
+    cold = run(tree, "check", "--jobs", "1", "--output-format", output_format, ".")
+    monkeypatch.setattr(Post, "from_bytes", classmethod(lambda *args: pytest.fail("a cached post was parsed")))
+    warm = run(tree, "check", "--jobs", "1", "--output-format", output_format, ".")
+    assert cold[0] == 1
+    assert warm == cold
+
+
+def test_a_warm_run_in_the_pool_reports_what_a_cold_run_reports(posts, tmp_path):
+    tree = tmp_path / "posts"
+    shutil.copytree(posts, tree)
+    cold = run(tree, "check", "--jobs", "2", "--output-format", "json", ".")
+    cache = json.loads(next((tree / ".postlint_cache").glob("v*.json")).read_text(encoding="utf-8"))
+    assert len(cache) == len(list(tree.glob("*.md")))
+    warm = run(tree, "check", "--jobs", "2", "--output-format", "json", ".")
+    assert warm == cold
