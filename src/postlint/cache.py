@@ -62,8 +62,10 @@ class Cache:
                 ignore.write_text("# Created by postlint.\n*\n", encoding="utf-8")
             descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=self.directory)
             try:
+                # dumps, not dump: only the one-shot encoder is the C one.
+                encoded = json.dumps(self.entries, ensure_ascii=False, separators=(",", ":"))
                 with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-                    json.dump(self.entries, stream, ensure_ascii=False, separators=(",", ":"))
+                    stream.write(encoded)
                 os.replace(temporary, self.path)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
