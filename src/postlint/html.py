@@ -65,9 +65,6 @@ _ATTRIBUTE_NAME = re.compile(r"[^\s/>][^\s/>=]*")
 _EQUALS = re.compile(r"\s*=\s*")
 _UNQUOTED_VALUE = re.compile(r"[^\s>]*")
 _WORD = re.compile(r"[^\W_]+")
-# Well-formed tags, the common case, in one match each; anything else takes the careful path.
-# Attributes are separated by required white space and no part can contain it, so a failed
-# match gives up in time linear in the tag's length.
 _START_TAG_BODY = r"""([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
 _END_TAG_BODY = r"/([A-Za-z][A-Za-z0-9-]*)\s*>"
 # Every "<" with what follows when it is a well-formed tag, the common case: a start tag (groups

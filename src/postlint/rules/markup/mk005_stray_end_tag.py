@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.html import KNOWN_ELEMENTS, PHRASING_ELEMENTS, Comment, Tag, Text
 from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, joins_markup, line_or_tag, structure
 
@@ -50,7 +52,7 @@ def check(post, options):
             edits.append(Edit.delete(*line_or_tag(text, start_tag.start, start_tag.end)))
             title = f"remove the empty `<{tag.name}>` wrapper"
         fix = None if any(joins_markup(text, edit.start, edit.end) for edit in edits) else Fix.safe(title, *edits)
-        if tag.name == "p" and _between_words(text, tag.start, tag.end):
+        if tag.name == "p" and _between_words(text, html.tokens, tag):
             fix = None  # "일</p>정": the empty paragraph splits the words; removing it would join them
         yield Problem(
             tag.start,
@@ -60,10 +62,30 @@ def check(post, options):
         )
 
 
-def _between_words(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 64) : start].rstrip(" \t")[-1:]
-    after = text[end : end + 64].lstrip(" \t")[:1]
+def _between_words(text: str, tokens, tag) -> bool:
+    """A letter or digit is the nearest visible character on both sides; inline tags and comments
+    in between do not separate words (``가격</b></p>은`` reads 가격은 once the ``</p>`` is gone)."""
+    index = bisect_left(tokens, tag.start, key=_token_start)
+    before = _nearest_visible(text, reversed(tokens[:index]), backwards=True)
+    after = _nearest_visible(text, tokens[index + 1 :], backwards=False)
     return before.isalnum() and after.isalnum()
+
+
+def _token_start(token) -> int:
+    return token.start
+
+
+def _nearest_visible(text: str, tokens, backwards: bool) -> str:
+    for token in tokens:
+        kind = type(token)
+        if kind is Comment or (kind is Tag and (token.name in PHRASING_ELEMENTS or token.name not in KNOWN_ELEMENTS)):
+            continue
+        if kind is not Text:
+            return ""  # a block-level tag separates the words anyway
+        chunk = text[token.start : token.end].strip(" \t")
+        if chunk:
+            return chunk[-1] if backwards else chunk[0]
+    return ""
 
 
 def _empty_wrapper(text, element, facts) -> bool:
