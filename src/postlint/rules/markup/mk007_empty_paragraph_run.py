@@ -8,7 +8,7 @@ from bisect import bisect_left
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.html import Comment, Tag, Text
 from postlint.rule import FixAvailability, Option, rule
-from postlint.rules.markup.mk008_empty_inline_element import FORMATTING, in_code, well_formed
+from postlint.rules.markup.mk008_empty_inline_element import FORMATTING, in_code, starts_with_text, token_start, well_formed
 
 # The text an empty paragraph may hold. The alternatives cannot match the same text (\s covers
 # U+00A0), so the full match runs in linear time.
@@ -64,14 +64,13 @@ def _runs(post):
     """Empty <p> elements (with an end tag) grouped when only whitespace separates them."""
     text = post.text
     tokens = post.html.tokens
-    starts = None
     runs = []
     for element in post.html.elements:
-        if element.name != "p" or not well_formed(element) or in_code(element):
+        if element.name != "p" or not well_formed(element):
             continue
-        if starts is None:
-            starts = [token.start for token in tokens]
-        if not _is_empty(text, tokens, starts, element.start_tag.end, element.end_tag.start):
+        if starts_with_text(text, element.start_tag.end, element.end_tag.start) or in_code(element):
+            continue
+        if not _is_empty(text, tokens, element.start_tag.end, element.end_tag.start):
             continue
         if runs and _WHITESPACE.fullmatch(text, runs[-1][-1].close, element.start_tag.start) is not None:
             runs[-1].append(element)
@@ -80,9 +79,9 @@ def _runs(post):
     return runs
 
 
-def _is_empty(text, tokens, starts, start: int, end: int) -> bool:
+def _is_empty(text, tokens, start: int, end: int) -> bool:
     """Only whitespace, `&nbsp;`, `<br>`, comments and formatting tags between ``start`` and ``end``."""
-    index = bisect_left(starts, start)
+    index = bisect_left(tokens, start, key=token_start)
     while index < len(tokens) and tokens[index].start < end:
         token = tokens[index]
         index += 1

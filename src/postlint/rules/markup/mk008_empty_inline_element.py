@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from operator import attrgetter
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.html import CODE_ELEMENTS, Comment, Tag, Text
@@ -21,6 +22,8 @@ _BOX_PROPERTIES = re.compile(
 )
 _BLANK = re.compile(r"(?:\s|&nbsp;|&#160;|&#x0*a0;)*", re.IGNORECASE)
 _LINE_END = re.compile(r"[ \t]*(?:\r\n|\r|\n|$)")
+# The key to bisect tokens (sorted by start) with: no list of starts to build for each post.
+token_start = attrgetter("start")
 
 
 @rule(
@@ -65,32 +68,44 @@ def _empty_elements(post) -> set[int]:
     """
     text = post.text
     tokens = post.html.tokens
-    starts = [token.start for token in tokens]
     empty: set[int] = set()
     for element in reversed(post.html.elements):
         if element.name not in FORMATTING or not well_formed(element) or element.start_tag.self_closing:
             continue
         content_start, content_end = element.start_tag.end, element.end_tag.start
-        if content_end < content_start or not _attributes_harmless(element.start_tag):
+        if content_end < content_start or starts_with_text(text, content_start, content_end):
+            continue
+        if not _attributes_harmless(element.start_tag):
             continue
         position = content_start
         for child in element.children:
             if id(child) not in empty or child.end_tag.end > content_end:
                 break
-            if not _blank_between(text, tokens, starts, position, child.start_tag.start):
+            if not _blank_between(text, tokens, position, child.start_tag.start):
                 break
             position = child.end_tag.end
         else:
-            if _blank_between(text, tokens, starts, position, content_end):
+            if _blank_between(text, tokens, position, content_end):
                 empty.add(id(element))
     return empty
 
 
-def _blank_between(text, tokens, starts, start: int, end: int) -> bool:
+def starts_with_text(text: str, start: int, end: int) -> bool:
+    """Visible text comes first in ``start:end``, before any markup: it is not blank.
+
+    Decided from the text alone, without looking for the tokens: the tokens cover the body without
+    gaps, and all but text start with ``<``, so the first character that is neither blank nor
+    ``<`` lies in a text token whose blank test fails.
+    """
+    blank_end = _BLANK.match(text, start, end).end()
+    return blank_end < end and text[blank_end] != "<"
+
+
+def _blank_between(text, tokens, start: int, end: int) -> bool:
     """Only whitespace, `&nbsp;` and comments between ``start`` and ``end``."""
     if start >= end:
         return True
-    index = bisect_left(starts, start)
+    index = bisect_left(tokens, start, key=token_start)
     if index > 0 and tokens[index - 1].end > start:
         index -= 1  # a token running into the range
     while index < len(tokens) and tokens[index].start < end:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+
 from postlint.diagnostics import Problem
+from postlint.html import Tag
 from postlint.rule import rule
 from postlint.rules.markup._structure import markdown_text_spans, structure
+from postlint.rules.markup.mk008_empty_inline_element import token_start
+
+_IMG = re.compile(r"<img", re.IGNORECASE)
 
 
 @rule(
@@ -13,13 +20,15 @@ from postlint.rules.markup._structure import markdown_text_spans, structure
     summary="an `<img>` without `alt`, or a Markdown image with empty alt text (`![](…)`)",
 )
 def check(post, options):
-    facts = structure(post)
+    facts = None  # looked up only for an image without alt: most posts have none
     text = post.text
     problems = []
-    for tag in post.html.tags():
-        if tag.is_end or tag.name != "img" or facts.skip(tag) or not tag.terminated:
+    for tag in _img_tags(post):
+        if not tag.terminated or tag.attribute("alt") is not None:
             continue
-        if tag.attribute("alt") is None:
+        if facts is None:
+            facts = structure(post)
+        if not facts.skip(tag):
             source = tag.attribute("src")
             shown = f" (`{_short(source.value)}`)" if source is not None and source.value else ""
             problems.append(
@@ -30,10 +39,23 @@ def check(post, options):
                     'do not load get nothing. Describe the image in `alt="…"` (`alt=""` if it is decorative)',
                 )
             )
-    for start, end in markdown_text_spans(post):
-        problems.extend(_markdown_images(text, start, end))
+    if "![" in text:
+        for start, end in markdown_text_spans(post):
+            problems.extend(_markdown_images(text, start, end))
     problems.sort(key=lambda problem: (problem.start, problem.end))
     yield from problems
+
+
+def _img_tags(post):
+    """The ``<img>`` start tags, found from the text rather than by walking every token: a tag's
+    token starts at its ``<``, and its name is ASCII letters lowercased."""
+    tokens = post.html.tokens
+    for match in _IMG.finditer(post.text, post.body_start):
+        index = bisect_left(tokens, match.start(), key=token_start)
+        if index < len(tokens):
+            tag = tokens[index]
+            if type(tag) is Tag and tag.start == match.start() and tag.name == "img":
+                yield tag
 
 
 def _markdown_images(text: str, floor: int, limit: int):

@@ -168,6 +168,19 @@ def visible_text(text: str) -> str:
     return html_lib.unescape(text).replace("\u00a0", " ") if "&" in text or "\u00a0" in text else text
 
 
+_LOWERED_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def lowered_body(post) -> str:
+    """The body lowercased, for the rules' quick "is it named at all" tests (computed once per post:
+    lowering a long non-ASCII body costs more than most rules)."""
+    cached = _LOWERED_CACHE.get(post)
+    if cached is None or cached[0] != len(post.text):
+        cached = (len(post.text), post.text[post.body_start :].lower())
+        _LOWERED_CACHE[post] = cached
+    return cached[1]
+
+
 # --- segments ----------------------------------------------------------------------------------
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -248,6 +261,9 @@ class _Scanner:
     # -- structure
 
     def _enter_block(self, offset: int) -> None:
+        block = self.current_block
+        if block is not None and block.start <= offset < block.end:
+            return  # blocks are disjoint: no other block holds this offset
         block = self.blocks.block_at(offset)
         if block is not self.current_block:
             self._close()
@@ -374,7 +390,7 @@ class _Scanner:
 
     def _decoded(self, start: int, stop: int) -> None:
         text = self.text
-        if "&" not in text[start:stop] and "\u00a0" not in text[start:stop]:
+        if text.find("&", start, stop) == -1 and text.find("\u00a0", start, stop) == -1:
             self._append(start, stop, text[start:stop], True)
             return
         position = start
@@ -476,7 +492,7 @@ def attributions(post, labels: list[str]) -> list[Attribution]:
     pattern = _label_pattern(labels)
     if pattern is None:
         return []
-    body = post.text[post.body_start :].lower()
+    body = lowered_body(post)
     if not any(label.strip().lower() in body for label in labels if label.strip()):
         return []  # no label anywhere in the body: there is no attribution to find
     found: list[Attribution] = []

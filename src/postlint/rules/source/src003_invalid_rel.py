@@ -28,7 +28,7 @@ def check(post, options):
     allowed = LINK_TYPES | {token.lower() for token in options["extra-link-types"]}
     text = post.text
     for tag in post.html.tags():
-        if tag.is_end:
+        if tag.is_end or not tag.attributes:
             continue
         rel = tag.attribute("rel")
         if rel is None or rel.value is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from postlint.diagnostics import Problem
 from postlint.rule import Option, rule
-from postlint.rules.source._links import host_matches, segments
+from postlint.rules.source._links import host_matches, lowered_body, segments
 
 _DISCLOSURE_EXAMPLE = "이 포스팅은 제휴마케팅이 포함된 광고로 일정 커미션을 지급 받을 수 있습니다."
 
@@ -23,7 +23,7 @@ _DISCLOSURE_EXAMPLE = "이 포스팅은 제휴마케팅이 포함된 광고로 �
 )
 def check(post, options):
     hosts = options["affiliate-hosts"]
-    body_text = post.text[post.body_start :].lower()
+    body_text = lowered_body(post)
     if not any(host.lower() in body_text for host in hosts):
         return  # no affiliate host is named anywhere: no link can point to one
     patterns = [pattern.casefold() for pattern in options["disclosure-patterns"] if pattern.strip()]

@@ -7,10 +7,15 @@ references decoded, CSS newlines normalised) with a map back to the raw text, to
 ``;`` inside strings, ``url()`` and brackets does not split) and each part parsed with
 ``tinycss2.parse_one_declaration``. Token positions (tinycss2's line/column) map back to offsets.
 
-Rules are pure, so the parse cannot be stored on the post: it is cached in a module-level
-``weakref.WeakKeyDictionary`` keyed by the post object. The entry lives as long as the post (the
-fixer makes a new post each pass; the old entry goes with the old post) and is checked against
-``post.text`` by identity, so a post is parsed once however many ST rules run on it.
+A value is parsed once per process (:class:`StyleValue`, offsets into the value): a site repeats
+a few values thousands of times. What a rule finds in a value depends on the value alone, so the
+rules cache their findings per :class:`StyleValue` and move them to each attribute's offset
+(:func:`shift_problem`); a :class:`Style`'s own declarations are only shifted when a rule asks.
+
+Rules are pure, so the list of a post's styles cannot be stored on the post: it is cached in a
+module-level ``weakref.WeakKeyDictionary`` keyed by the post object. The entry lives as long as
+the post (the fixer makes a new post each pass; the old entry goes with the old post) and is
+checked against ``post.text`` by identity, so a post is walked once however many ST rules run.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ import html as html_lib
 import math
 import weakref
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import tinycss2
 import tinycss2.color4
 
+from postlint.diagnostics import Edit, Fix, Problem
+from postlint.html import Tag
 from postlint.rules.style._properties import KNOWN_PROPERTIES
 
 # Errors that make a declaration unreadable (ST001 reports them; other ST rules skip it).
@@ -44,7 +51,8 @@ _VALUE_TOKENS = frozenset(("hash", "number", "dimension", "percentage", "string"
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Declaration:
-    """One ``;``-separated part of a style attribute. Offsets index ``post.text``."""
+    """One ``;``-separated part of a style attribute. Offsets index ``post.text`` (in a
+    :class:`StyleValue`, the value)."""
 
     start: int  # first non-space character
     end: int  # just past the last non-space character, before the ``;``
@@ -57,33 +65,31 @@ class Declaration:
     value_end: int = -1
     important: bool = False
     tokens: tuple = ()  # tinycss2 component values of the value, trimmed, without ``!important``
-    css_value_start: int = -1  # ``tokens`` as a span of Style.css
+    css_value_start: int = -1  # ``tokens`` as a span of StyleValue.css
     css_value_end: int = -1
 
 
 @dataclass(eq=False)
-class Style:
-    """A ``style`` attribute on a start tag, its declarations and how to map CSS to the post."""
+class StyleValue:
+    """A ``style`` attribute value parsed on its own, one object per distinct value: offsets
+    index the value, and the object is the key of the rules' caches."""
 
-    tag: object  # postlint.html.Tag
-    attribute: object  # postlint.html.Attribute
-    start: int  # the attribute value in post.text
-    end: int
+    text: str  # the value as written
     css: str  # the value as CSS sees it
     declarations: tuple[Declaration, ...]
     comments: bool  # the value has (or may have) CSS comments
     escapes: bool  # the value has CSS backslash escapes
-    _offsets: list[int] | None  # css index -> raw index; None when identical
+    _offsets: list[int] | None  # css index -> text index; None when identical
     _line_starts: list[int]
 
     def offset(self, css_index: int) -> int:
-        """The offset in post.text of a character of ``css`` (or of its end)."""
+        """The offset in the value of a character of ``css`` (or of its end)."""
         if self._offsets is None:
-            return self.start + css_index
-        return self.start + self._offsets[css_index]
+            return css_index
+        return self._offsets[css_index]
 
     def token_offset(self, token) -> int:
-        """Where a tinycss2 token of this style starts, as an index into ``css``."""
+        """Where a tinycss2 token of this value starts, as an index into ``css``."""
         return self._line_starts[token.source_line - 1] + token.source_column - 1
 
     def declared(self, name: str) -> list[Declaration]:
@@ -95,44 +101,65 @@ class Style:
         return [(token, start, starts[i + 1] if i + 1 < len(starts) else end) for i, (token, start) in enumerate(zip(tokens, starts))]
 
 
+@dataclass(eq=False)
+class Style:
+    """A ``style`` attribute on a start tag: its parsed value, placed in ``post.text``."""
+
+    tag: Tag
+    attribute: object  # postlint.html.Attribute
+    start: int  # the attribute value in post.text
+    end: int
+    parsed: StyleValue
+
+    @cached_property
+    def declarations(self) -> tuple[Declaration, ...]:
+        """The value's declarations at offsets into ``post.text``."""
+        return tuple(_shifted(declaration, self.start) for declaration in self.parsed.declarations)
+
+
+def shift_problem(problem: Problem, shift: int) -> Problem:
+    """A problem found in a :class:`StyleValue`, moved to a style whose value starts at ``shift``."""
+    fix = problem.fix
+    if fix is not None:
+        fix = Fix(tuple(Edit(edit.start + shift, edit.end + shift, edit.content) for edit in fix.edits), fix.safety, fix.title)
+    return Problem(problem.start + shift, problem.end + shift, problem.message, fix)
+
+
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def styles(post) -> list[Style]:
     """Every readable ``style`` attribute of the post, in document order (cached per post)."""
+    text = post.text
     cached = _CACHE.get(post)
-    if cached is not None and cached[0] is post.text:
+    if cached is not None and cached[0] is text:
         return cached[1]
-    result = [style for tag in post.html.tags() if not tag.is_end and (style := _style_of(post.text, tag)) is not None]
-    _CACHE[post] = (post.text, result)
+    result = []
+    for token in post.html.tokens:  # not html.tags(): building that list costs as much as this walk
+        if type(token) is Tag and not token.is_end:
+            for attribute in token.attributes:
+                if attribute.name == "style":  # the first one counts, as in browsers
+                    style = _style_of(text, token, attribute)
+                    if style is not None:
+                        result.append(style)
+                    break
+    _CACHE[post] = (text, result)
     return result
 
 
-def _style_of(text: str, tag) -> Style | None:
-    if not tag.terminated:
-        return None
-    attribute = tag.attribute("style")
-    if attribute is None or attribute.value is None:
+def _style_of(text: str, tag: Tag, attribute) -> Style | None:
+    if not tag.terminated or attribute.value is None:
         return None
     if attribute.quote and text[attribute.value_end : attribute.value_end + 1] != attribute.quote:
         return None  # the quote never closes
     raw = attribute.value
     if "{{" in raw or "{%" in raw:
         return None  # Liquid builds this value at render time
-    parsed = _parse_value(raw)
-    shift = attribute.value_start
-    return replace(
-        parsed,
-        tag=tag,
-        attribute=attribute,
-        start=shift,
-        end=attribute.value_end,
-        declarations=tuple(_shifted(declaration, shift) for declaration in parsed.declarations),
-    )
+    return Style(tag, attribute, attribute.value_start, attribute.value_end, _parse_value(raw))
 
 
 @lru_cache(maxsize=4096)
-def _parse_value(raw: str) -> Style:
+def _parse_value(raw: str) -> StyleValue:
     """The parse of one attribute value at offset 0; posts repeat a few values thousands of times."""
     css, offsets = _prepare(raw)
     line_starts = [0]
@@ -141,11 +168,8 @@ def _parse_value(raw: str) -> Style:
         line_starts.append(position + 1)
         position = css.find("\n", position + 1)
     tokens = tinycss2.parse_component_value_list(css, skip_comments=False)
-    style = Style(
-        None,
-        None,
-        0,
-        len(raw),
+    parsed = StyleValue(
+        raw,
         css,
         (),
         comments="/*" in css,
@@ -153,26 +177,22 @@ def _parse_value(raw: str) -> Style:
         _offsets=offsets,
         _line_starts=line_starts,
     )
-    style.declarations = tuple(_declarations(style, tokens))
-    return style
+    parsed.declarations = tuple(_declarations(parsed, tokens))
+    return parsed
 
 
 def _shifted(declaration: Declaration, shift: int) -> Declaration:
     d = declaration  # built field by field: dataclasses.replace costs more than the parse it saves
-
-    def moved(offset: int) -> int:
-        return offset + shift if offset >= 0 else offset
-
     return Declaration(
         d.start + shift,
         d.end + shift,
-        moved(d.semicolon),
+        d.semicolon + shift if d.semicolon >= 0 else -1,
         d.error,
         d.name,
-        moved(d.name_start),
-        moved(d.name_end),
-        moved(d.value_start),
-        moved(d.value_end),
+        d.name_start + shift if d.name_start >= 0 else -1,
+        d.name_end + shift if d.name_end >= 0 else -1,
+        d.value_start + shift if d.value_start >= 0 else -1,
+        d.value_end + shift if d.value_end >= 0 else -1,
         d.important,
         d.tokens,
         d.css_value_start,
@@ -226,21 +246,21 @@ def _reference_end(raw: str, start: int) -> int:
     return 0
 
 
-def _declarations(style: Style, tokens: list) -> list[Declaration]:
-    spans = style.token_spans(tokens, len(style.css))
+def _declarations(parsed: StyleValue, tokens: list) -> list[Declaration]:
+    spans = parsed.token_spans(tokens, len(parsed.css))
     declarations = []
     part: list[tuple[object, int, int]] = []
     for token, start, end in spans:
         if token.type == "literal" and token.value == ";":
-            declaration = _declaration(style, part, start)
+            declaration = _declaration(parsed, part, start)
             if declaration is not None:
                 declarations.append(declaration)
             part = []
         else:
             part.append((token, start, end))
-    declaration = _declaration(style, part, -1)
+    declaration = _declaration(parsed, part, -1)
     if declaration is not None:
-        if _unclosed(style.css, tokens):  # "a: [b; c: d": the block runs to the end of the value
+        if _unclosed(parsed.css, tokens):  # "a: [b; c: d": the block runs to the end of the value
             declaration = replace(declaration, error=UNCLOSED)
         declarations.append(declaration)
     return declarations
@@ -259,11 +279,11 @@ def _significant(token) -> bool:
     return token.type not in ("whitespace", "comment")
 
 
-def _declaration(style: Style, part: list, semicolon: int) -> Declaration | None:
+def _declaration(parsed: StyleValue, part: list, semicolon: int) -> Declaration | None:
     meaningful = [item for item in part if _significant(item[0])]
     if not meaningful:
         return None
-    offset = style.offset
+    offset = parsed.offset
     start, end = offset(meaningful[0][1]), offset(meaningful[-1][2])
     semicolon_at = offset(semicolon) if semicolon >= 0 else -1
     first = meaningful[0][0]
@@ -279,17 +299,17 @@ def _declaration(style: Style, part: list, semicolon: int) -> Declaration | None
     value = meaningful[2:]
     if not value:
         return Declaration(start, end, semicolon_at, EMPTY_VALUE, first.lower_value, name_start, name_end)
-    parsed = tinycss2.parse_one_declaration([item[0] for item in part])
-    if parsed.type != "declaration" or not _well_formed(parsed.value):
+    node = tinycss2.parse_one_declaration([item[0] for item in part])
+    if node.type != "declaration" or not _well_formed(node.value):
         return Declaration(start, end, semicolon_at, SYNTAX, first.lower_value, name_start, name_end)
-    value_tokens = list(parsed.value)
+    value_tokens = list(node.value)
     while value_tokens and not _significant(value_tokens[0]):
         value_tokens.pop(0)
     while value_tokens and not _significant(value_tokens[-1]):
         value_tokens.pop()
     if not value_tokens:  # "color: !important"
         return Declaration(start, end, semicolon_at, EMPTY_VALUE, first.lower_value, name_start, name_end)
-    name = parsed.name if parsed.name.startswith("--") else parsed.lower_name
+    name = node.name if node.name.startswith("--") else node.lower_name
     where = {id(item[0]): item for item in part}
     return Declaration(
         start,
@@ -301,7 +321,7 @@ def _declaration(style: Style, part: list, semicolon: int) -> Declaration | None
         name_end,
         offset(value[0][1]),
         offset(value[-1][2]),
-        parsed.important,
+        node.important,
         tuple(value_tokens),
         where[id(value_tokens[0])][1],
         where[id(value_tokens[-1])][2],
@@ -330,36 +350,36 @@ def is_known_property(name: str) -> bool:
 # --- serialisation -------------------------------------------------------------------------
 
 
-def serialize_value(style: Style, declaration: Declaration) -> str:
+def serialize_value(parsed: StyleValue, declaration: Declaration) -> str:
     """The value as ST004 writes it: whitespace runs as one space, hex colours in lowercase,
     `` !important`` at the end; everything else exactly as written (entities included)."""
-    body = _serialize(style, list(declaration.tokens), declaration.css_value_end)
+    body = _serialize(parsed, list(declaration.tokens), declaration.css_value_end)
     return body + " !important" if declaration.important else body
 
 
-def _raw(style: Style, start: int, end: int) -> str:
-    """The post's text for the css span [start, end)."""
-    text_start, text_end = style.offset(start), style.offset(end)
-    return style.attribute.value[text_start - style.start : text_end - style.start]
+def _raw(parsed: StyleValue, start: int, end: int) -> str:
+    """The value as written for the css span [start, end)."""
+    text_start, text_end = parsed.offset(start), parsed.offset(end)
+    return parsed.text[text_start:text_end]
 
 
-def _serialize(style: Style, tokens: list, end: int) -> str:
+def _serialize(parsed: StyleValue, tokens: list, end: int) -> str:
     out = []
-    for token, start, stop in style.token_spans(tokens, end):
+    for token, start, stop in parsed.token_spans(tokens, end):
         kind = token.type
         if kind == "whitespace":
             out.append(" ")
         elif kind == "hash" and is_hex(token.value):
             out.append("#" + token.value.lower())
         elif kind == "function":
-            opening = style.css.find("(", start) + 1
-            closing = stop - 1 if style.css[stop - 1 : stop] == ")" else stop
-            out.append(_raw(style, start, opening) + _serialize(style, token.arguments, closing) + _raw(style, closing, stop))
+            opening = parsed.css.find("(", start) + 1
+            closing = stop - 1 if parsed.css[stop - 1 : stop] == ")" else stop
+            out.append(_raw(parsed, start, opening) + _serialize(parsed, token.arguments, closing) + _raw(parsed, closing, stop))
         elif kind in ("() block", "[] block"):
-            closing = stop - 1 if style.css[stop - 1 : stop] == token.type[1] else stop
-            out.append(_raw(style, start, start + 1) + _serialize(style, token.content, closing) + _raw(style, closing, stop))
+            closing = stop - 1 if parsed.css[stop - 1 : stop] == token.type[1] else stop
+            out.append(_raw(parsed, start, start + 1) + _serialize(parsed, token.content, closing) + _raw(parsed, closing, stop))
         else:
-            out.append(_raw(style, start, stop))
+            out.append(_raw(parsed, start, stop))
     return "".join(out)
 
 
@@ -418,7 +438,6 @@ def _parse_colour(token) -> Colour | None:
     return None
 
 
-@lru_cache(maxsize=64)
 def palette(values: tuple[str, ...], option: str) -> tuple[tuple[str, Colour], ...]:
     """The palette option's colours, parsed; raises ValueError naming the option on a bad entry."""
     parsed = []
@@ -537,8 +556,24 @@ def removal_edit(text: str, style: Style, declaration: Declaration) -> tuple[int
     return previous.semicolon + 1, own_end
 
 
-def palettes(options) -> tuple:
-    """The text and background palettes and the ignored element names, from a rule's options."""
-    text_palette = palette(tuple(options["text-colors"]), "text-colors")
-    background_palette = palette(tuple(options["background-colors"]), "background-colors")
-    return text_palette, background_palette, {name.lower() for name in options["ignore-elements"]}
+@dataclass(frozen=True, eq=False)
+class Palettes:
+    """The text and background palettes of a rule's options: one object per distinct pair of
+    options, so the rules' per-value caches can key on it cheaply."""
+
+    text: tuple[tuple[str, Colour], ...]
+    background: tuple[tuple[str, Colour], ...]
+
+
+def palettes(options) -> Palettes:
+    """The palettes of a rule's options; raises ValueError naming the option on a bad entry."""
+    return _palettes(tuple(options["text-colors"]), tuple(options["background-colors"]))
+
+
+@lru_cache(maxsize=64)
+def _palettes(text_colors: tuple[str, ...], background_colors: tuple[str, ...]) -> Palettes:
+    return Palettes(palette(text_colors, "text-colors"), palette(background_colors, "background-colors"))
+
+
+def ignored_elements(options) -> set[str]:
+    return {name.lower() for name in options["ignore-elements"]}

@@ -4,6 +4,7 @@ property (``style="ee2323;"``), unknown properties, invalid values (``color: #12
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 import tinycss2
 
@@ -47,21 +48,29 @@ OPAQUE_FUNCTIONS = frozenset("var env attr calc min max clamp color-mix light-da
     },
 )
 def check(post, options):
-    text_palette = css.palette(tuple(options["text-colors"]), "text-colors")
-    background_palette = css.palette(tuple(options["background-colors"]), "background-colors")
-    text = post.text
+    palettes = css.palettes(options)
     for style in css.styles(post):
-        for declaration in style.declarations:
-            if declaration.error is not None:
-                yield _unreadable(text, declaration, text_palette, background_palette)
-                continue
-            name = declaration.name
-            if not css.is_known_property(name) and not name.startswith("--"):
-                yield _unknown(text, declaration)
-                continue
-            problem = _invalid_value(text, style, declaration)
-            if problem is not None:
-                yield problem
+        for problem in _problems(style.parsed, palettes):
+            yield css.shift_problem(problem, style.start)
+
+
+@lru_cache(maxsize=4096)
+def _problems(parsed, palettes) -> tuple[Problem, ...]:
+    """The problems of one style value, at offsets into the value."""
+    text = parsed.text
+    problems = []
+    for declaration in parsed.declarations:
+        if declaration.error is not None:
+            problems.append(_unreadable(text, declaration, palettes.text, palettes.background))
+            continue
+        name = declaration.name
+        if not css.is_known_property(name) and not name.startswith("--"):
+            problems.append(_unknown(text, declaration))
+            continue
+        problem = _invalid_value(text, parsed, declaration)
+        if problem is not None:
+            problems.append(problem)
+    return tuple(problems)
 
 
 def _unreadable(text, declaration, text_palette, background_palette) -> Problem:
@@ -146,8 +155,8 @@ def _similarity(first: str, second: str) -> float:
     return difflib.SequenceMatcher(None, first, second).ratio()
 
 
-def _invalid_value(text, style, declaration) -> Problem | None:
-    bad_hash = _bad_hash(style, declaration.tokens)
+def _invalid_value(text, parsed, declaration) -> Problem | None:
+    bad_hash = _bad_hash(parsed, declaration.tokens)
     if bad_hash is not None:
         start, end = bad_hash
         written = text[start:end]
@@ -165,7 +174,7 @@ def _invalid_value(text, style, declaration) -> Problem | None:
     if len(tokens) == 1 and tokens[0].type == "ident" and tokens[0].lower_value in CSS_WIDE_KEYWORDS:
         return None
     if name in COLOR_PROPERTIES:
-        return _colour_value(text, style, declaration, tokens, value)
+        return _colour_value(text, parsed, declaration, tokens, value)
     if name == "text-align":
         if len(tokens) == 1 and tokens[0].type == "ident" and tokens[0].lower_value in TEXT_ALIGN_VALUES:
             return None
@@ -175,11 +184,11 @@ def _invalid_value(text, style, declaration) -> Problem | None:
             f"`{value}` is not a value of `text-align`, so browsers drop it; use left, right, center or justify",
         )
     if name in SIZE_PROPERTIES:
-        return _size_value(style, declaration, tokens, value)
+        return _size_value(parsed, declaration, tokens, value)
     return None
 
 
-def _colour_value(text, style, declaration, tokens, value) -> Problem | None:
+def _colour_value(text, parsed, declaration, tokens, value) -> Problem | None:
     if len(tokens) == 1:
         token = tokens[0]
         if css.parse_colour(token) is not None:
@@ -187,7 +196,7 @@ def _colour_value(text, style, declaration, tokens, value) -> Problem | None:
         if token.type == "ident" and (token.lower_value in ("currentcolor", "transparent") or token.lower_value in SYSTEM_COLORS):
             return None
         if token.type in ("ident", "number", "dimension") and len(declaration.tokens) == 1:
-            start, end = style.offset(declaration.css_value_start), style.offset(declaration.css_value_end)
+            start, end = parsed.offset(declaration.css_value_start), parsed.offset(declaration.css_value_end)
             written = text[start:end]
             if css.is_hex(written):
                 return Problem(
@@ -204,7 +213,7 @@ def _colour_value(text, style, declaration, tokens, value) -> Problem | None:
     )
 
 
-def _size_value(style, declaration, tokens, value) -> Problem | None:
+def _size_value(parsed, declaration, tokens, value) -> Problem | None:
     if len(tokens) == 1:
         token = tokens[0]
         kind = token.type
@@ -218,7 +227,7 @@ def _size_value(style, declaration, tokens, value) -> Problem | None:
             if token.value == 0:
                 return None
             if token.value > 0 and len(declaration.tokens) == 1:
-                end = style.offset(declaration.css_value_end)
+                end = parsed.offset(declaration.css_value_end)
                 number = token.representation
                 return Problem(
                     declaration.value_start,
@@ -234,12 +243,12 @@ def _size_value(style, declaration, tokens, value) -> Problem | None:
     )
 
 
-def _bad_hash(style, tokens) -> tuple[int, int] | None:
+def _bad_hash(parsed, tokens) -> tuple[int, int] | None:
     stack = list(tokens)
     while stack:
         token = stack.pop()
         if token.type == "hash" and not css.is_hex(token.value):
-            start = style.offset(style.token_offset(token))
+            start = parsed.offset(parsed.token_offset(token))
             return start, start + 1 + len(token.value)
         if token.type == "function":
             stack.extend(token.arguments)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.rule import FixAvailability, Option, rule
 from postlint.rules.style import _css as css
@@ -23,36 +25,45 @@ from postlint.rules.style import _css as css
     },
 )
 def check(post, options):
-    text_palette, background_palette, ignored = css.palettes(options)
+    palettes = css.palettes(options)
+    ignored = css.ignored_elements(options)
     max_distance = options["max-distance"]
-    text = post.text
     for style in css.styles(post):
         if style.tag.name in ignored:
             continue
-        for declaration in style.declarations:
-            if declaration.error is not None:
-                continue
-            if declaration.name == "color":
-                own, other, label = text_palette, background_palette, "text"
-            elif declaration.name in ("background-color", "background"):
-                own, other, label = background_palette, text_palette, "background"
-            else:
-                continue
-            for token, start, end in _colour_tokens(style, declaration):
-                colour = css.parse_colour(token)
-                if colour is None or colour.key[3] == 0:  # not a colour we can judge, or transparent
-                    continue
-                if css.palette_entry(colour, own) is not None or css.palette_entry(colour, other) is not None:
-                    continue  # in the palette (the other half is ST003's business)
-                yield _problem(text, declaration, label, own, colour, start, end, max_distance)
+        for problem in _problems(style.parsed, palettes, max_distance):
+            yield css.shift_problem(problem, style.start)
 
 
-def _colour_tokens(style, declaration):
-    """Top-level value tokens with their spans in post.text."""
-    for token, start, end in style.token_spans(list(declaration.tokens), declaration.css_value_end):
+@lru_cache(maxsize=4096)
+def _problems(parsed, palettes, max_distance) -> tuple[Problem, ...]:
+    """The problems of one style value, at offsets into the value."""
+    problems = []
+    for declaration in parsed.declarations:
+        if declaration.error is not None:
+            continue
+        if declaration.name == "color":
+            own, other, label = palettes.text, palettes.background, "text"
+        elif declaration.name in ("background-color", "background"):
+            own, other, label = palettes.background, palettes.text, "background"
+        else:
+            continue
+        for token, start, end in _colour_tokens(parsed, declaration):
+            colour = css.parse_colour(token)
+            if colour is None or colour.key[3] == 0:  # not a colour we can judge, or transparent
+                continue
+            if css.palette_entry(colour, own) is not None or css.palette_entry(colour, other) is not None:
+                continue  # in the palette (the other half is ST003's business)
+            problems.append(_problem(parsed.text, declaration, label, own, colour, start, end, max_distance))
+    return tuple(problems)
+
+
+def _colour_tokens(parsed, declaration):
+    """Top-level value tokens with their spans in the value."""
+    for token, start, end in parsed.token_spans(list(declaration.tokens), declaration.css_value_end):
         if token.type in ("whitespace", "comment"):
             continue
-        yield token, style.offset(start), style.offset(end)
+        yield token, parsed.offset(start), parsed.offset(end)
 
 
 def _problem(text, declaration, label, palette, colour, start, end, max_distance) -> Problem:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.rule import FixAvailability, Option, rule
 from postlint.rules.style import _css as css
@@ -23,35 +25,44 @@ from postlint.rules.style import _css as css
     },
 )
 def check(post, options):
-    text_palette, background_palette, ignored = css.palettes(options)
-    text = post.text
+    palettes = css.palettes(options)
+    ignored = css.ignored_elements(options)
     for style in css.styles(post):
         if style.tag.name in ignored:
             continue
-        for declaration in style.declarations:
-            if declaration.error is not None:
-                continue
-            if declaration.name == "color":
-                own, other, swap, other_label = text_palette, background_palette, "background-color", "background"
-                clashes = ("background-color", "background")
-            elif declaration.name in ("background-color", "background"):
-                own, other, swap, other_label = background_palette, text_palette, "color", "text"
-                clashes = ("color",)
-            else:
-                continue
-            tokens = css.significant(declaration.tokens)
-            for token in tokens:
-                colour = css.parse_colour(token)
-                if colour is None or css.palette_entry(colour, own) is not None:
-                    continue
-                entry = css.palette_entry(colour, other)
-                if entry is None:
-                    continue
-                yield _problem(text, style, declaration, entry, swap, other_label, clashes, len(tokens) == 1)
+        for problem in _problems(style.parsed, palettes):
+            yield css.shift_problem(problem, style.start)
 
 
-def _problem(text, style, declaration, entry, swap, other_label, clashes, alone) -> Problem:
-    written_name = text[declaration.name_start : declaration.name_end]
+@lru_cache(maxsize=4096)
+def _problems(parsed, palettes) -> tuple[Problem, ...]:
+    """The problems of one style value, at offsets into the value."""
+    problems = []
+    for declaration in parsed.declarations:
+        if declaration.error is not None:
+            continue
+        if declaration.name == "color":
+            own, other, swap, other_label = palettes.text, palettes.background, "background-color", "background"
+            clashes = ("background-color", "background")
+        elif declaration.name in ("background-color", "background"):
+            own, other, swap, other_label = palettes.background, palettes.text, "color", "text"
+            clashes = ("color",)
+        else:
+            continue
+        tokens = css.significant(declaration.tokens)
+        for token in tokens:
+            colour = css.parse_colour(token)
+            if colour is None or css.palette_entry(colour, own) is not None:
+                continue
+            entry = css.palette_entry(colour, other)
+            if entry is None:
+                continue
+            problems.append(_problem(parsed, declaration, entry, swap, other_label, clashes, len(tokens) == 1))
+    return tuple(problems)
+
+
+def _problem(parsed, declaration, entry, swap, other_label, clashes, alone) -> Problem:
+    written_name = parsed.text[declaration.name_start : declaration.name_end]
     message = (
         f"{entry} is a {other_label} colour of the palette, used here as `{written_name}`; "
         f"write `{swap}: {entry}`"
@@ -59,8 +70,8 @@ def _problem(text, style, declaration, entry, swap, other_label, clashes, alone)
     start, end = declaration.start, declaration.end
     if not alone:
         return Problem(start, end, message + f" (move {entry} out of the `{written_name}` shorthand)")
-    if any(style.declared(name) for name in clashes):
-        present = next(name for name in clashes if style.declared(name))
+    if any(parsed.declared(name) for name in clashes):
+        present = next(name for name in clashes if parsed.declared(name))
         return Problem(start, end, message + f", and decide with the `{present}` already there")
     return Problem(
         start, end, message, Fix.unsafe(f"write `{swap}`", Edit(declaration.name_start, declaration.name_end, swap))

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.rule import FixAvailability, rule
 from postlint.rules.style import _css as css
@@ -18,37 +20,40 @@ from postlint.rules.style import _css as css
     formatting=True,
 )
 def check(post, options):
-    text = post.text
     for style in css.styles(post):
-        if not style.declarations or style.comments or style.escapes:
-            continue  # nothing to write, or CSS this rule will not rewrite
-        if any(declaration.error is not None for declaration in style.declarations):
-            continue  # ST001 reports it; rewriting around an unreadable part would fight its fix
-        canonical, reasons = _canonical(style)
-        attribute = style.attribute
-        written = text[style.start : style.end]
-        if canonical == written and attribute.quote:
-            continue
-        if attribute.quote:
-            content = canonical
-        elif '"' not in canonical:
-            content = f'"{canonical}"'
-        elif "'" not in canonical:
-            content = f"'{canonical}'"
-        else:
-            continue  # no quote would hold it; leave it to the writer
-        if not attribute.quote:
-            reasons.insert(0, "unquoted")
-        yield Problem(
-            style.start,
-            style.end,
-            f"style is not in canonical form ({', '.join(reasons)}); write `{canonical}`",
-            Fix.safe("rewrite the style canonically", Edit(style.start, style.end, content)),
-        )
+        rewrite = _rewrite(style.parsed, style.attribute.quote)
+        if rewrite is not None:
+            message, content = rewrite
+            yield Problem(
+                style.start, style.end, message, Fix.safe("rewrite the style canonically", Edit(style.start, style.end, content))
+            )
 
 
-def _canonical(style) -> tuple[str, list[str]]:
-    declarations = style.declarations
+@lru_cache(maxsize=4096)
+def _rewrite(parsed, quote) -> tuple[str, str] | None:
+    """The message and the new attribute value for a style value written with ``quote``, or None."""
+    if not parsed.declarations or parsed.comments or parsed.escapes:
+        return None  # nothing to write, or CSS this rule will not rewrite
+    if any(declaration.error is not None for declaration in parsed.declarations):
+        return None  # ST001 reports it; rewriting around an unreadable part would fight its fix
+    canonical, reasons = _canonical(parsed)
+    if canonical == parsed.text and quote:
+        return None
+    if quote:
+        content = canonical
+    elif '"' not in canonical:
+        content = f'"{canonical}"'
+    elif "'" not in canonical:
+        content = f"'{canonical}'"
+    else:
+        return None  # no quote would hold it; leave it to the writer
+    if not quote:
+        reasons.insert(0, "unquoted")
+    return f"style is not in canonical form ({', '.join(reasons)}); write `{canonical}`", content
+
+
+def _canonical(parsed) -> tuple[str, list[str]]:
+    declarations = parsed.declarations
     winners: dict[str, css.Declaration] = {}
     for declaration in declarations:
         current = winners.get(declaration.name)
@@ -56,17 +61,17 @@ def _canonical(style) -> tuple[str, list[str]]:
         if current is None or declaration.important or not current.important:
             winners[declaration.name] = declaration
     kept = [declaration for declaration in declarations if winners[declaration.name] is declaration]
-    parts = [f"{declaration.name}: {css.serialize_value(style, declaration)};" for declaration in kept]
+    parts = [f"{declaration.name}: {css.serialize_value(parsed, declaration)};" for declaration in kept]
     canonical = " ".join(parts)
-    return canonical, _reasons(style, declarations, kept, canonical)
+    return canonical, _reasons(parsed, declarations, kept, canonical)
 
 
-def _reasons(style, declarations, kept, canonical) -> list[str]:
+def _reasons(parsed, declarations, kept, canonical) -> list[str]:
     reasons = []
     if len(kept) < len(declarations):
         dropped = [declaration.name for declaration in declarations if declaration not in kept]
         reasons.append("duplicate " + ", ".join(f"`{name}`" for name in dict.fromkeys(dropped)))
-    names = [_slice(style, d.name_start, d.name_end) for d in declarations if not d.name.startswith("--")]
+    names = [parsed.text[d.name_start : d.name_end] for d in declarations if not d.name.startswith("--")]
     if any(name != name.lower() for name in names):
         reasons.append("uppercase property")
     if any(token.type == "hash" and token.value != token.value.lower() for d in declarations for token in d.tokens):
@@ -76,7 +81,3 @@ def _reasons(style, declarations, kept, canonical) -> list[str]:
     if not reasons:
         reasons.append("spacing")
     return reasons
-
-
-def _slice(style, start, end) -> str:
-    return style.attribute.value[start - style.start : end - style.start]

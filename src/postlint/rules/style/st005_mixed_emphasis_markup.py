@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.rule import FixAvailability, rule
 from postlint.rules.style import _css as css
@@ -22,7 +24,7 @@ COLOUR_PROPERTIES = ("color", "background-color", "background")
 def check(post, options):
     text = post.text
     every = {id(style.tag): style for style in css.styles(post)}
-    coloured = {key: style for key, style in every.items() if _colours(style)}
+    coloured = {key: style for key, style in every.items() if _colours(style.parsed)}
     misnested = {id(item.outer) for item in post.html.misnested} | {id(item.inner) for item in post.html.misnested}
     for element in post.html.elements:
         tag = element.start_tag
@@ -39,8 +41,9 @@ def check(post, options):
             yield problem
 
 
-def _colours(style) -> bool:
-    return any(declaration.error is None and declaration.name in COLOUR_PROPERTIES for declaration in style.declarations)
+@lru_cache(maxsize=4096)
+def _colours(parsed) -> bool:
+    return any(declaration.error is None and declaration.name in COLOUR_PROPERTIES for declaration in parsed.declarations)
 
 
 def _closed(element, misnested) -> bool:
@@ -122,7 +125,7 @@ def _font(text, font, style, style_colours, misnested) -> Problem | None:
         declarations.append(f"color: {colour};")
     if style is not None:
         written = style.attribute.value.strip()
-        if colour is not None and style.declared("color"):
+        if colour is not None and style.parsed.declared("color"):
             declarations = []  # the style's colour wins over the attribute in browsers
         declarations.append(written if written.endswith(";") else written + ";")
     dropped = [attribute.name for attribute in tag.attributes if attribute.name not in ("color", "style")]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.rule import FixAvailability, Option, rule
@@ -38,17 +39,11 @@ DEFAULT_ALLOWED = [
     },
 )
 def check(post, options):
-    allowed = [pattern.lower() for pattern in options["allowed-properties"]]
+    allowed = tuple(pattern.lower() for pattern in options["allowed-properties"])
     text = post.text
     for style in css.styles(post):
-        for declaration in style.declarations:
-            if declaration.error is not None:
-                continue
-            name = declaration.name
-            if not css.is_known_property(name) and not name.startswith("--"):
-                continue  # ST001 reports unknown properties
-            if any(fnmatchcase(name, pattern) for pattern in allowed):
-                continue
+        for index in _disallowed(style.parsed, allowed):
+            declaration = style.declarations[index]
             start, end = css.removal_edit(text, style, declaration)
             written = text[declaration.start : declaration.end]
             yield Problem(
@@ -58,3 +53,18 @@ def check(post, options):
                 f"site stylesheet's job); remove `{written}`",
                 Fix.unsafe(f"remove `{declaration.name}`", Edit.delete(start, end)),
             )
+
+
+@lru_cache(maxsize=4096)
+def _disallowed(parsed, allowed) -> tuple[int, ...]:
+    """The indexes of a style value's declarations whose property is not allowed."""
+    indexes = []
+    for index, declaration in enumerate(parsed.declarations):
+        if declaration.error is not None:
+            continue
+        name = declaration.name
+        if not css.is_known_property(name) and not name.startswith("--"):
+            continue  # ST001 reports unknown properties
+        if not any(fnmatchcase(name, pattern) for pattern in allowed):
+            indexes.append(index)
+    return tuple(indexes)
