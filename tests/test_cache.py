@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from types import SimpleNamespace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from postlint import cache as cache_module
@@ -42,6 +45,38 @@ def test_a_changed_file_is_checked_again(tmp_path):
     assert check(tmp_path).exit_code == 1
     (tmp_path / "a.md").write_text(CLEAN)
     assert check(tmp_path).exit_code == 0
+
+
+def test_a_settled_unchanged_file_is_not_even_read(tmp_path, monkeypatch):
+    (tmp_path / "a.md").write_text(DIRTY)
+    monkeypatch.setattr(cache_module, "_SETTLED_NS", 0)
+    cold = check(tmp_path)
+    monkeypatch.setattr("postlint.runner._read_with_stat", lambda *args: pytest.fail("an unchanged file was read"))
+    warm = check(tmp_path)
+    assert warm.exit_code == cold.exit_code == 1
+    assert json.loads(warm.output) == json.loads(cold.output)
+
+
+def test_a_rewrite_that_keeps_size_and_modification_time_is_still_seen(tmp_path, monkeypatch):
+    post = tmp_path / "a.md"
+    post.write_text(DIRTY)
+    monkeypatch.setattr(cache_module, "_SETTLED_NS", 0)
+    assert check(tmp_path).exit_code == 1
+    before = post.stat()
+    post.write_text(DIRTY.replace("dofollow", "nofollow"))  # same size
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))  # the change time moves all the same
+    assert post.stat().st_size == before.st_size and post.stat().st_mtime_ns == before.st_mtime_ns
+    assert check(tmp_path).exit_code == 0
+
+
+def test_a_file_changed_moments_ago_is_identified_by_its_content():
+    def stat(age_ns):
+        changed = time.time_ns() - age_ns
+        return SimpleNamespace(st_size=10, st_ino=1, st_mtime_ns=changed, st_ctime_ns=changed)
+
+    fresh, settled = stat(10**9), stat(10**10)
+    assert cache_module.stat_signature(fresh) is None
+    assert cache_module.stat_signature(settled) is not None
 
 
 def test_no_cache_neither_reads_nor_writes(tmp_path):

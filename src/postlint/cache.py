@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from postlint import __version__
@@ -19,10 +20,21 @@ from postlint.diagnostics import Diagnostic, Edit, Fix, Safety, Severity
 from postlint.document import Excerpt
 
 CACHE_DIRECTORY = ".postlint_cache"
+# A file whose inode changed less than this long ago may change again within the same timestamp
+# tick (git's "racily clean" files): it is identified by its content, never by its stat.
+_SETTLED_NS = 2_000_000_000
 
 
 def content_key(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def stat_signature(stat: os.stat_result) -> list[int] | None:
+    """Identifies a file's content without reading it: any write changes its change time, which no
+    tool can set back. None while the file is too recently changed for that to hold."""
+    if time.time_ns() - stat.st_ctime_ns < _SETTLED_NS:
+        return None
+    return [stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
 class Cache:
@@ -48,8 +60,20 @@ class Cache:
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
-    def put(self, path: str, key: str, diagnostics: list[Diagnostic], excerpt: Excerpt) -> None:
-        self.entries[path] = [key, [_encode(diagnostic) for diagnostic in diagnostics], excerpt.to_json()]
+    def get_unchanged(self, path: str, signature: list[int] | None) -> tuple[str, list[Diagnostic], Excerpt] | None:
+        """The content key, diagnostics and excerpt of a file whose stat shows it unchanged since
+        it was cached, without reading it."""
+        entry = self.entries.get(path)
+        if signature is None or not entry or len(entry) < 4 or entry[3] != signature:
+            return None
+        cached = self.get(path, entry[0])
+        return None if cached is None else (entry[0], *cached)
+
+    def put(self, path: str, key: str, diagnostics: list[Diagnostic], excerpt: Excerpt, signature: list[int] | None) -> None:
+        entry = self.entries.get(path)
+        if entry and entry[0] == key and len(entry) > 3 and entry[3] == signature:
+            return  # the same content (hence the same diagnostics), the same stat
+        self.entries[path] = [key, [_encode(diagnostic) for diagnostic in diagnostics], excerpt.to_json(), signature]
         self.dirty = True
 
     def save(self) -> None:

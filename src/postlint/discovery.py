@@ -38,7 +38,7 @@ class _Ignore:
 
 def discover(paths: list[str], config: Config) -> Discovery:
     found = Discovery()
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -52,8 +52,8 @@ def discover(paths: list[str], config: Config) -> Discovery:
     return found
 
 
-def _add(path: Path, found: Discovery, seen: set[Path]) -> None:
-    key = Path(os.path.abspath(path))
+def _add(path: Path, found: Discovery, seen: set[str]) -> None:
+    key = os.path.abspath(path)
     if key not in seen:
         seen.add(key)
         found.files.append(path)

@@ -77,6 +77,7 @@ class FileResult:
     fixed: int = 0  # fixes applied
     written: bool = False
     cache_key: str | None = None  # the content's key, when the result may be cached
+    stat_signature: list[int] | None = None  # the file's stat when it was read (for the cache)
     from_cache: bool = False
     excerpt: Excerpt | None = None  # what reports need of the post, once the post is dropped
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from postlint.atomic import WriteRefused, replace_if_unchanged
-from postlint.cache import Cache, content_key
+from postlint.cache import Cache, content_key, stat_signature
 from postlint.config import Config
 from postlint.diagnostics import Diagnostic
 from postlint.document import DecodeError, Post
@@ -35,25 +35,59 @@ def read(path: Path, display: str) -> tuple[bytes | None, FileResult | None]:
         return None, unreadable(display, f"cannot read file: {error.strerror or error}")
 
 
+def _read_with_stat(path: Path, display: str) -> tuple[bytes | None, os.stat_result | None, FileResult | None]:
+    try:
+        with open(path, "rb") as stream:
+            stat = os.fstat(stream.fileno())  # before reading: a write after it changes the stat
+            return stream.read(), stat, None
+    except IsADirectoryError:
+        return None, None, unreadable(display, "is a directory, not a post")
+    except OSError as error:
+        return None, None, unreadable(display, f"cannot read file: {error.strerror or error}")
+
+
 def check_file(linter: Linter, path: Path, display: str, cache: Cache | None = None) -> FileResult:
-    data, failure = read(path, display)
+    if cache is None:
+        data, failure = read(path, display)
+        return failure if failure is not None else check_bytes(linter, data, display, path)
+    data, stat, failure = _read_with_stat(path, display)
     if failure is not None:
         return failure
-    if cache is None:
-        return check_bytes(linter, data, display, path)
     key = content_key(data)
     cached = cache.get(_cache_path(path), key)
     if cached is not None:
         diagnostics, excerpt = cached
-        return FileResult(display, None, diagnostics, cache_key=key, from_cache=True, excerpt=excerpt)
-    result = check_bytes(linter, data, display, path)
-    if result.error is None and not has_internal_error(result.diagnostics):
-        result.cache_key = key
+        result = FileResult(display, None, diagnostics, cache_key=key, from_cache=True, excerpt=excerpt)
+    else:
+        result = check_bytes(linter, data, display, path)
+        if result.error is not None or has_internal_error(result.diagnostics):
+            return result
+    result.cache_key = key
+    result.stat_signature = stat_signature(stat)
     return result
+
+
+def _unchanged(path: Path, key: str, cache: Cache) -> FileResult | None:
+    """The cached result of a file whose stat shows it unchanged, or None (then it is read)."""
+    try:
+        signature = stat_signature(os.stat(path))
+    except OSError:
+        return None
+    found = cache.get_unchanged(key, signature)
+    if found is None:
+        return None
+    key, diagnostics, excerpt = found
+    return FileResult(str(path), None, diagnostics, cache_key=key, from_cache=True, excerpt=excerpt, stat_signature=signature)
 
 
 def _cache_path(path: Path) -> str:
     return os.path.abspath(path)
+
+
+def _cache_paths(files: list[Path]) -> list[str]:
+    """``_cache_path`` of each file, asking for the working directory once."""
+    cwd = os.getcwd()
+    return [os.path.normpath(os.path.join(cwd, path)) for path in files]
 
 
 def check_bytes(linter: Linter, data: bytes, display: str, path: Path | None) -> FileResult:
@@ -159,22 +193,34 @@ def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | Non
 
     With a cache, unchanged files are answered from it and new results go into it (saved
     when the iteration ends)."""
-    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        results = (check_file(linter, path, str(path), cache).drop_post() for path in files)
-        yield from _recorded(results, files, cache)
+    keys = _cache_paths(files) if cache is not None else []
+    known = {} if cache is None else {index: _unchanged(path, key, cache) for index, (path, key) in enumerate(zip(files, keys))}
+    pending = [path for index, path in enumerate(files) if known.get(index) is None]
+    if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
+        checked = (check_file(linter, path, str(path), cache).drop_post() for path in pending)
+        yield from _recorded(_merged(files, known, checked), keys, cache)
         return
     with _pool(linter, jobs, cache) as pool:
-        results = pool.map(_check_in_worker, files, chunksize=_chunk(len(files), jobs))
-        yield from _recorded(results, files, cache)
+        checked = pool.map(_check_in_worker, pending, chunksize=_chunk(len(pending), jobs))
+        yield from _recorded(_merged(files, known, checked), keys, cache)
 
 
-def _recorded(results: Iterator[FileResult], files: list[Path], cache: Cache | None) -> Iterator[FileResult]:
-    for path, result in zip(files, results):
-        if cache is not None and result.cache_key is not None and not result.from_cache:
-            cache.put(_cache_path(path), result.cache_key, result.diagnostics, result.excerpt)
+def _merged(files: list[Path], known: dict[int, FileResult | None], checked: Iterator[FileResult]) -> Iterator[FileResult]:
+    """The results in file order: from the cache where the stat allowed, else as checked."""
+    for index in range(len(files)):
+        result = known.get(index)
+        yield result if result is not None else next(checked)
+
+
+def _recorded(results: Iterator[FileResult], keys: list[str], cache: Cache | None) -> Iterator[FileResult]:
+    if cache is None:
+        yield from results
+        return
+    for key, result in zip(keys, results):
+        if result.cache_key is not None:
+            cache.put(key, result.cache_key, result.diagnostics, result.excerpt, result.stat_signature)
         yield result
-    if cache is not None:
-        cache.save()
+    cache.save()
 
 
 def fix_files(linter: Linter, files: list[Path], jobs: int, mode: FixMode) -> Iterator[FixResult]:
