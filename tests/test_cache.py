@@ -51,7 +51,7 @@ def test_a_settled_unchanged_file_is_not_even_read(tmp_path, monkeypatch):
     (tmp_path / "a.md").write_text(DIRTY)
     monkeypatch.setattr(cache_module, "_SETTLED_NS", 0)
     cold = check(tmp_path)
-    monkeypatch.setattr("postlint.runner._read_with_stat", lambda *args: pytest.fail("an unchanged file was read"))
+    monkeypatch.setattr("postlint.runner.read", lambda *args: pytest.fail("an unchanged file was read"))
     warm = check(tmp_path)
     assert warm.exit_code == cold.exit_code == 1
     assert json.loads(warm.output) == json.loads(cold.output)

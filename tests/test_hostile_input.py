@@ -158,14 +158,14 @@ def test_an_unreadable_file_is_reported_and_the_others_go_on(tmp_path, monkeypat
     locked.write_text(POST)
     locked.chmod(0)
     if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
-        original = Path.read_bytes
+        original = Path.open
 
-        def read_bytes(self):
+        def open_file(self, *args, **kwargs):
             if self.name == "locked.md":
                 raise PermissionError(13, "Permission denied")
-            return original(self)
+            return original(self, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(Path, "open", open_file)
     result = run("check", "--select", "PL", "--output-format", "concise", str(tmp_path))
     locked.chmod(0o644)
     assert result.exit_code == 1

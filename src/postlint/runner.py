@@ -26,18 +26,10 @@ class FixMode:
     codes: frozenset[str] | None = None  # only these rules' fixes (``postlint format``)
 
 
-def read(path: Path, display: str) -> tuple[bytes | None, FileResult | None]:
+def read(path: Path, display: str) -> tuple[bytes | None, os.stat_result | None, FileResult | None]:
+    """The file's bytes and its stat just before they were read, or why it cannot be read."""
     try:
-        return path.read_bytes(), None
-    except IsADirectoryError:
-        return None, unreadable(display, "is a directory, not a post")
-    except OSError as error:
-        return None, unreadable(display, f"cannot read file: {error.strerror or error}")
-
-
-def _read_with_stat(path: Path, display: str) -> tuple[bytes | None, os.stat_result | None, FileResult | None]:
-    try:
-        with open(path, "rb") as stream:
+        with path.open("rb") as stream:
             stat = os.fstat(stream.fileno())  # before reading: a write after it changes the stat
             return stream.read(), stat, None
     except IsADirectoryError:
@@ -47,12 +39,11 @@ def _read_with_stat(path: Path, display: str) -> tuple[bytes | None, os.stat_res
 
 
 def check_file(linter: Linter, path: Path, display: str, cache: Cache | None = None) -> FileResult:
-    if cache is None:
-        data, failure = read(path, display)
-        return failure if failure is not None else check_bytes(linter, data, display, path)
-    data, stat, failure = _read_with_stat(path, display)
+    data, stat, failure = read(path, display)
     if failure is not None:
         return failure
+    if cache is None:
+        return check_bytes(linter, data, display, path)
     key = content_key(data)
     cached = cache.get(_cache_path(path), key)
     if cached is not None:
@@ -118,7 +109,7 @@ class FixResult:
 def fix_file(linter: Linter, path: Path | None, display: str, mode: FixMode, data: bytes | None = None) -> FixResult:
     if data is None:
         assert path is not None
-        data, failure = read(path, display)
+        data, _, failure = read(path, display)
         if failure is not None:
             return FixResult(failure, None, None)
     try:
