@@ -168,3 +168,13 @@ def test_script_text_is_not_parsed_for_tags():
 def test_visible_words_ignore_tags_and_decode_entities():
     post = Post("<p>안녕&nbsp;<b>세상</b> hello_world 3&amp;4</p>")
     assert post.visible_words == ["안녕", "세상", "hello", "world", "3", "4"]
+
+
+def test_an_edited_post_keeps_its_front_matter_only_when_the_edits_leave_it_alone():
+    post = Post("---\ntitle: a\n---\nbody\n")
+    assert post.edited("---\ntitle: a\n---\nbody!\n", 17).front_matter is post.front_matter
+    retitled = post.edited("---\ntitle: b\n---\nbody\n", 11)
+    assert retitled.front_matter is not post.front_matter and retitled.front_matter.data == {"title": "b"}
+    unterminated = Post("---\ntitle: a\n")
+    closed = unterminated.edited("---\ntitle: a\n---\n", len(unterminated.text))
+    assert closed.front_matter.terminated

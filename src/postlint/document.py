@@ -285,6 +285,15 @@ class Post:
         text, bom = decode(data)
         return cls(text, path, bom)
 
+    def edited(self, text: str, first_edit: int) -> Post:
+        """The post with its text replaced by ``text``, edited from offset ``first_edit`` on: a
+        front matter wholly before that is the same and is not parsed again."""
+        post = Post(text, self.path, self.bom)
+        front_matter = self.front_matter
+        if front_matter is not None and front_matter.terminated and first_edit >= front_matter.end:
+            post.__dict__["front_matter"] = front_matter  # the cached_property's slot
+        return post
+
     def encode(self, text: str | None = None) -> bytes:
         body = (self.text if text is None else text).encode("utf-8")
         return UTF8_BOM + body if self.bom else body

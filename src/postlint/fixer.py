@@ -167,7 +167,9 @@ def fix_post(
 
 def _apply(post: Post, chosen: list[tuple[str, Fix]]) -> Post:
     edits = sorted((edit for _, fix in chosen for edit in fix.edits), key=lambda edit: (edit.start, edit.end))
-    return Post(apply_edits(post.text, edits), post.path, post.bom)
+    if not edits:
+        return post
+    return post.edited(apply_edits(post.text, edits), edits[0].start)
 
 
 def _key(text: str, code: str, fix: Fix) -> tuple:
