@@ -106,10 +106,14 @@ def _encode(diagnostic: Diagnostic) -> list:
     return [diagnostic.code, diagnostic.message, diagnostic.start, diagnostic.end, diagnostic.severity.value, encoded_fix]
 
 
+_SEVERITIES = {severity.value: severity for severity in Severity}
+_SAFETIES = {safety.value: safety for safety in Safety}
+
+
 def _decode(item: list) -> Diagnostic:
     code, message, start, end, severity, encoded_fix = item
     fix = None
     if encoded_fix is not None:
         safety, title, edits = encoded_fix
-        fix = Fix(tuple(Edit(*edit) for edit in edits), Safety(safety), title)
-    return Diagnostic(code, message, start, end, Severity(severity), fix)
+        fix = Fix(tuple(Edit(*edit) for edit in edits), _SAFETIES[safety], title)
+    return Diagnostic(code, message, start, end, _SEVERITIES[severity], fix)

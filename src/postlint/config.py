@@ -79,13 +79,17 @@ class Config:
         return [code for spec, codes in self._per_file if spec.match_file(relative) for code in codes]
 
     def fingerprint(self) -> str:
-        """Identifies the resolved configuration (for the cache)."""
-        resolved = {
-            "codes": self.enabled_codes(),
-            "options": {rule.code: self.options_for(rule) for rule in self.enabled_rules()},
+        """Identifies the resolved configuration (for the cache), without loading the rules: the
+        settings given resolve to the same rules and options as long as the version, which names
+        the cache file too, is the same."""
+        settings = {
+            "select": self.select,
+            "extend-select": self.extend_select,
+            "ignore": self.ignore,
             "per-file-ignores": self.per_file_ignores,
+            "rules": self.rule_options,
         }
-        return hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest()
+        return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _relative(path: Path, root: Path) -> str | None:

@@ -42,7 +42,11 @@ def discover(paths: list[str], config: Config) -> Discovery:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for file in _walk(path, config, found):
+            walked = _walk(path, config, found)
+            if len(paths) == 1:
+                found.files = walked  # one walk lists each file once
+                continue
+            for file in walked:
                 _add(file, found, seen)
         elif path.exists() or path.is_symlink():
             if not config.is_excluded(path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,16 @@ class Linter:
     def __init__(self, config: Config, only: set[str] | None = None):
         self.config = config
         self.only = only
-        enabled = set(config.enabled_codes())
-        self.enabled_codes = enabled if only is None else enabled & only
-        self.rules: list[tuple[Rule, dict[str, Any]]] = [
-            (rule, config.options_for(rule)) for rule in config.enabled_rules() if rule.code in self.enabled_codes
-        ]
+
+    # Resolved on first use: a run answered from the cache never loads the rules.
+    @cached_property
+    def enabled_codes(self) -> set[str]:
+        enabled = set(self.config.enabled_codes())
+        return enabled if self.only is None else enabled & self.only
+
+    @cached_property
+    def rules(self) -> list[tuple[Rule, dict[str, Any]]]:
+        return [(rule, self.config.options_for(rule)) for rule in self.config.enabled_rules() if rule.code in self.enabled_codes]
 
     def lint(self, post: Post, path: Path | None = None) -> list[Diagnostic]:
         ignored = self.config.ignored_codes(path) if path is not None else []

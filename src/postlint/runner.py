@@ -169,6 +169,7 @@ def _fix_in_worker(task: tuple[Path, FixMode]) -> FixResult:
 
 
 def _pool(linter: Linter, jobs: int, cache: Cache | None = None) -> ProcessPoolExecutor:
+    linter.rules  # loaded once here, before the fork, rather than in every worker
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     initargs = (linter.config, linter.only, cache)

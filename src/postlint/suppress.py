@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from postlint.diagnostics import Diagnostic, Severity
-from postlint.html import Comment
+
+if TYPE_CHECKING:
+    from postlint.html import Comment
 
 _DIRECTIVE = re.compile(
     r"\s*postlint-(?P<kind>disable-next-line|disable-file|disable|enable)\b(?P<codes>[^>]*)"
@@ -71,6 +74,7 @@ class Suppressions:
 def find_suppressions(post) -> Suppressions:
     if "postlint-" not in post.text:  # spares the HTML parse when only front-matter rules run
         return Suppressions()
+    from postlint.html import Comment  # here: a run answered from the cache never loads the parser
     comments = [token for token in post.html.tokens if type(token) is Comment and "postlint-" in post.text[token.start : token.end]]
     if not comments:
         return Suppressions()
