@@ -66,8 +66,8 @@ def _between_words(text: str, tokens, tag) -> bool:
     """A letter or digit is the nearest visible character on both sides; inline tags and comments
     in between do not separate words (``가격</b></p>은`` reads 가격은 once the ``</p>`` is gone)."""
     index = bisect_left(tokens, tag.start, key=_token_start)
-    before = _nearest_visible(text, reversed(tokens[:index]), backwards=True)
-    after = _nearest_visible(text, tokens[index + 1 :], backwards=False)
+    before = _nearest_visible(text, tokens, range(index - 1, -1, -1), backwards=True)
+    after = _nearest_visible(text, tokens, range(index + 1, len(tokens)), backwards=False)
     return before.isalnum() and after.isalnum()
 
 
@@ -75,8 +75,9 @@ def _token_start(token) -> int:
     return token.start
 
 
-def _nearest_visible(text: str, tokens, backwards: bool) -> str:
-    for token in tokens:
+def _nearest_visible(text: str, tokens, indexes: range, backwards: bool) -> str:
+    for index in indexes:
+        token = tokens[index]
         kind = type(token)
         if kind is Comment or (kind is Tag and (token.name in PHRASING_ELEMENTS or token.name not in KNOWN_ELEMENTS)):
             continue
