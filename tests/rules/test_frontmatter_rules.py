@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from postlint.document import Post, find_front_matter
+from postlint.document import Post
+from postlint.frontmatter import find_front_matter
 
 from conftest import fix, lint, shared_corpus, shared_seeds, spans
 

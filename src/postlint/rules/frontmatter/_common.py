@@ -7,7 +7,7 @@ import re
 import yaml
 
 from postlint.diagnostics import Edit
-from postlint.document import FrontMatter, FrontMatterEntry, find_front_matter
+from postlint.frontmatter import FrontMatter, FrontMatterEntry, find_front_matter
 
 try:
     _Loader: type = yaml.CSafeLoader
