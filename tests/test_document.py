@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postlint.document import DecodeError, LineIndex, Post, decode
+from postlint.document import DecodeError, LineIndex, Post, decode, start_of_line
 
 
 def test_decode_keeps_bom_out_of_the_text_and_remembers_it():
@@ -178,3 +178,11 @@ def test_an_edited_post_keeps_its_front_matter_only_when_the_edits_leave_it_alon
     unterminated = Post("---\ntitle: a\n")
     closed = unterminated.edited("---\ntitle: a\n---\n", len(unterminated.text))
     assert closed.front_matter.terminated
+
+
+@pytest.mark.parametrize(
+    "text, offset, expected",
+    [("abc", 2, 0), ("a\nbc", 3, 2), ("a\r\nbc", 4, 3), ("a\rbc", 3, 2), ("a\rb\nc", 5, 4), ("a\nb\rc", 5, 4), ("a\n", 2, 2)],
+)
+def test_start_of_line_knows_every_line_break(text, offset, expected):
+    assert start_of_line(text, offset) == expected

@@ -46,6 +46,13 @@ def decode(data: bytes) -> tuple[str, bool]:
     return text, bom
 
 
+def start_of_line(text: str, offset: int) -> int:
+    """Where the line holding ``offset`` starts (after \\n, \\r\\n or a lone \\r). Looks back no
+    further than that line: one call per diagnostic must not cost the whole text before it."""
+    newline = text.rfind("\n", 0, offset)
+    return max(newline, text.rfind("\r", newline + 1, offset)) + 1
+
+
 class LineIndex:
     """Maps character offsets to 1-based (line, column); \\n, \\r\\n and lone \\r end lines."""
 

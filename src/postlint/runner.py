@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +88,22 @@ def check_bytes(linter: Linter, data: bytes, display: str, path: Path | None) ->
         post = Post.from_bytes(data, display)
     except DecodeError as error:
         return unreadable(display, error.message)
-    return FileResult(display, post, linter.lint(post, path))
+    with _no_cycle_collection():
+        return FileResult(display, post, linter.lint(post, path))
+
+
+@contextmanager
+def _no_cycle_collection():
+    """A post's tokens and elements all live until it is checked: the cycle collector, set off by
+    their allocation, would walk them again and again, a cost that grows faster than the post
+    (a 20 MB post: a third of the time). What they leave behind is collected afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(slots=True)
@@ -116,7 +133,8 @@ def fix_file(linter: Linter, path: Path | None, display: str, mode: FixMode, dat
         post = Post.from_bytes(data, display)
     except DecodeError as error:
         return FixResult(unreadable(display, error.message), data, None)
-    outcome = fix_post(post, linter, unsafe=mode.unsafe, path=path, codes=set(mode.codes) if mode.codes else None)
+    with _no_cycle_collection():
+        outcome = fix_post(post, linter, unsafe=mode.unsafe, path=path, codes=set(mode.codes) if mode.codes else None)
     result = FileResult(display, outcome.post, outcome.diagnostics, fixed=sum(outcome.applied.values()))
     if not outcome.changed:
         return FixResult(result, data, None)

@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from postlint.diagnostics import Edit, Fix, Problem
+from postlint.document import start_of_line
 from postlint.html import CODE_ELEMENTS, KNOWN_ELEMENTS, Tag, Text
 from postlint.markdown import TEXT
 
@@ -433,7 +434,7 @@ def _pair_block_strays(html, result: Structure) -> None:
 
 def line_or_tag(text: str, start: int, end: int) -> tuple[int, int]:
     """The span to delete to remove ``text[start:end]``: its whole line when nothing else is on it."""
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line_start = start_of_line(text, start)
     if text[line_start:start].strip(" \t"):
         return start, end
     line_end = end

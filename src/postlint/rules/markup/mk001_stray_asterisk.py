@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.document import start_of_line
 from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._emphasis import analyze, is_whitespace
 
@@ -31,7 +32,7 @@ def check(post, options):
             continue  # MK002's unrendered emphasis
         if not _stands_alone(run):
             continue
-        line_start = max(text.rfind("\n", 0, run.start), text.rfind("\r", 0, run.start)) + 1
+        line_start = start_of_line(text, run.start)
         if run.unit.markdown and run.length == 1 and _is_list_marker(text, line_start, run):
             continue
         if _is_thematic_break(text, line_start):

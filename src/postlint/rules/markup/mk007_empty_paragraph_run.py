@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.document import start_of_line
 from postlint.html import Comment, Tag, Text
 from postlint.rule import FixAvailability, Option, rule
 from postlint.rules.markup.mk008_empty_inline_element import FORMATTING, in_code, starts_with_text, token_start, well_formed
@@ -97,10 +98,6 @@ def _is_empty(text, tokens, start: int, end: int) -> bool:
     return True
 
 
-def _line_start(text: str, offset: int) -> int:
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-
-
 def _after_line(text: str, offset: int) -> int | None:
     """Just past the line break ending ``offset``'s line, when only spaces lie between; else None."""
     blank = _BLANK_LINE.match(text, offset)
@@ -129,7 +126,7 @@ def _removal(post, run, keep: int, trailing: bool) -> Edit:
         after_content = _after_line(text, content_end)
         start = after_content if after_content is not None and after_content <= first else first
         return Edit.delete(start, len(text))
-    line_start = _line_start(text, first)
+    line_start = start_of_line(text, first)
     end = _after_line(text, last_end)
     if text[line_start:first].strip(" \t") or end is None:
         return Edit.delete(first, last_end)
@@ -145,5 +142,5 @@ def _removal(post, run, keep: int, trailing: bool) -> Edit:
 def _is_blank_line_before(text: str, line_start: int) -> bool:
     if line_start == 0:
         return True
-    previous = _line_start(text, line_start - (2 if text.startswith("\r\n", line_start - 2) else 1))
+    previous = start_of_line(text, line_start - (2 if text.startswith("\r\n", line_start - 2) else 1))
     return not text[previous:line_start].strip()

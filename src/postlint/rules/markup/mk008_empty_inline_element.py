@@ -7,6 +7,7 @@ from bisect import bisect_left
 from operator import attrgetter
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.document import start_of_line
 from postlint.html import CODE_ELEMENTS, Comment, Tag, Text
 from postlint.rule import FixAvailability, rule
 
@@ -197,7 +198,7 @@ def _tags(element) -> list[Tag]:
 
 def _whole_line(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The element's line with its line break, when nothing else is on that line."""
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line_start = start_of_line(text, start)
     if text[line_start:start].strip(" \t"):
         return None
     after = _LINE_END.match(text, end)
