@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from postlint.cli import main
 from postlint.document import Post
 from postlint.output import FORMATS
-from postlint.runner import PARALLEL_THRESHOLD
+from postlint.runner import PARALLEL_THRESHOLD, unified_diff
 
 from conftest import shared_corpus, shared_seeds
 
@@ -75,3 +78,45 @@ def test_a_warm_run_in_the_pool_reports_what_a_cold_run_reports(posts, tmp_path)
     assert len(cache) == len(list(tree.glob("*.md")))
     warm = run(tree, "check", "--jobs", "2", "--output-format", "json", ".")
     assert warm == cold
+
+
+_HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@\n")
+
+
+def _patched(before: list[str], diff: list[str]) -> list[str]:
+    """``before`` with a unified diff applied, checking every context and removed line."""
+    out, position = [], 0
+    for line in diff[2:]:
+        header = _HUNK.fullmatch(line)
+        if header is not None:
+            start, length = int(header.group(1)), int(header.group(2) or 1)
+            first = start - 1 if length else start
+            out.extend(before[position:first])
+            position = first
+        elif line[0] == "+":
+            out.append(line[1:])
+        else:
+            assert before[position] == line[1:], "context or removed line does not match"
+            if line[0] == " ":
+                out.append(line[1:])
+            position += 1
+    return out + before[position:]
+
+
+lines = st.lists(st.sampled_from(["x\n", "y\n", "z\n", "<p>가</p>\n", "\n"]), max_size=30)
+
+
+@given(lines, st.lists(st.tuples(st.integers(0, 30), st.sampled_from(["del", "x\n", "new\n"])), min_size=1, max_size=4))
+def test_a_diff_without_the_shared_ends_still_turns_the_text_into_the_fixed_one(before, edits):
+    after = list(before)
+    for index, edit in edits:
+        index = min(index, len(after))
+        if edit == "del":
+            del after[index : index + 1]
+        else:
+            after.insert(index, edit)
+    diff = list(unified_diff(before, after, "a/p.md", "b/p.md"))
+    assert (diff == []) == (before == after)
+    if diff:
+        assert diff[:2] == ["--- a/p.md\n", "+++ b/p.md\n"]
+        assert _patched(before, diff) == after

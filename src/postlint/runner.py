@@ -6,6 +6,7 @@ import difflib
 import gc
 import multiprocessing
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -119,8 +120,35 @@ class FixResult:
         before = self.original.decode("utf-8", errors="replace").splitlines(keepends=True)
         after = self.fixed.decode("utf-8", errors="replace").splitlines(keepends=True)
         path = self.result.path
-        lines = difflib.unified_diff(before, after, f"a/{path}", f"b/{path}")
-        return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
+        return "".join(
+            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+            for line in unified_diff(before, after, f"a/{path}", f"b/{path}")
+        )
+
+
+_DIFF_CONTEXT = 3  # unified_diff's lines of context
+_HUNK_HEADER = re.compile(r"@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+
+
+def unified_diff(before: list[str], after: list[str], before_name: str, after_name: str) -> Iterator[str]:
+    """``difflib.unified_diff`` of the lines that differ, with their context: the lines both texts
+    share at the start and the end are left out of the matching (difflib's cost grows with every
+    line it matches, and a fix changes a few lines of a long post), and the hunks renumbered."""
+    shared = min(len(before), len(after))
+    head = 0
+    while head < shared and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < shared - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    skip = max(0, head - _DIFF_CONTEXT)
+    cut = max(0, tail - _DIFF_CONTEXT)
+    for line in difflib.unified_diff(before[skip : len(before) - cut], after[skip : len(after) - cut], before_name, after_name):
+        header = _HUNK_HEADER.fullmatch(line.rstrip("\n"))
+        if header is not None and skip:
+            old, old_length, new, new_length = header.groups()
+            line = f"@@ -{int(old) + skip}{old_length or ''} +{int(new) + skip}{new_length or ''} @@\n"
+        yield line
 
 
 def fix_file(linter: Linter, path: Path | None, display: str, mode: FixMode, data: bytes | None = None) -> FixResult:
