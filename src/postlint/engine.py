@@ -95,7 +95,8 @@ class FileResult:
     def drop_post(self) -> FileResult:
         """Keep only the excerpt of the post the diagnostics need (less to hold and to send)."""
         if self.post is not None:
-            self.excerpt = Excerpt.of(self.post.lines, referenced_offsets(self.diagnostics))
+            offsets = referenced_offsets(self.diagnostics)
+            self.excerpt = Excerpt.of(self.post.lines, offsets) if offsets else Excerpt({}, {})
             self.post = None
         return self
 

@@ -49,8 +49,6 @@ _THEMATIC_BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \
 _ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _BLOCKQUOTE = re.compile(r" {0,3}>")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-# Blank lines (white space only, as str.strip() sees it) with their line breaks, from a line start.
-_BLANK_LINES = re.compile(r"(?:[^\S\r\n]*(?:\r\n|\r|\n))+")
 # A line break followed by a blank line (group 1); "\r\n" is never split.
 _BREAK_THEN_BLANK_LINE = re.compile(r"(?>\r\n|\r|\n)([^\S\r\n]*(?:\r\n|\r|\n|\Z))")
 _BACKTICKS = re.compile(r"`+")
@@ -164,9 +162,6 @@ def scan_blocks(text: str, body_start: int) -> Blocks:
             else:
                 _close(blocks, current)
                 current = None
-                following = _BLANK_LINES.match(text, position)  # and the blank lines after it
-                if following is not None:
-                    line_end = following.end()
             position = line_end
             continue
 

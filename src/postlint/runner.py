@@ -74,14 +74,9 @@ def _unchanged(path: Path, key: str, cache: Cache) -> FileResult | None:
     return FileResult(str(path), None, diagnostics, cache_key=key, from_cache=True, excerpt=excerpt, stat_signature=signature)
 
 
-def _cache_path(path: Path) -> str:
-    return os.path.abspath(path)
-
-
-def _cache_paths(files: list[Path]) -> list[str]:
-    """``_cache_path`` of each file, asking for the working directory once."""
-    cwd = os.getcwd()
-    return [os.path.normpath(os.path.join(cwd, path)) for path in files]
+def _cache_path(path: Path, cwd: str | None = None) -> str:
+    """The file's absolute path, its name in the cache (``cwd`` given when naming many files)."""
+    return os.path.normpath(os.path.join(cwd or os.getcwd(), path))
 
 
 def check_bytes(linter: Linter, data: bytes, display: str, path: Path | None) -> FileResult:
@@ -231,22 +226,25 @@ def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | Non
 
     With a cache, unchanged files are answered from it and new results go into it (saved
     when the iteration ends)."""
-    keys = _cache_paths(files) if cache is not None else []
-    known = {} if cache is None else {index: _unchanged(path, key, cache) for index, (path, key) in enumerate(zip(files, keys))}
-    pending = [path for index, path in enumerate(files) if known.get(index) is None]
+    if cache is None:
+        keys, known = [], [None] * len(files)
+    else:
+        cwd = os.getcwd()
+        keys = [_cache_path(path, cwd) for path in files]
+        known = [_unchanged(path, key, cache) for path, key in zip(files, keys)]
+    pending = [path for path, result in zip(files, known) if result is None]
     if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
         checked = (check_file(linter, path, str(path), cache).drop_post() for path in pending)
-        yield from _recorded(_merged(files, known, checked), keys, cache)
+        yield from _recorded(_merged(known, checked), keys, cache)
         return
     with _pool(linter, jobs, cache) as pool:
         checked = pool.map(_check_in_worker, pending, chunksize=_chunk(len(pending), jobs))
-        yield from _recorded(_merged(files, known, checked), keys, cache)
+        yield from _recorded(_merged(known, checked), keys, cache)
 
 
-def _merged(files: list[Path], known: dict[int, FileResult | None], checked: Iterator[FileResult]) -> Iterator[FileResult]:
+def _merged(known: list[FileResult | None], checked: Iterator[FileResult]) -> Iterator[FileResult]:
     """The results in file order: from the cache where the stat allowed, else as checked."""
-    for index in range(len(files)):
-        result = known.get(index)
+    for result in known:
         yield result if result is not None else next(checked)
 
 

@@ -25,7 +25,7 @@ import weakref
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from postlint.html import PHRASING_ELEMENTS, Comment, Declaration, Tag, Text
+from postlint.html import PHRASING_ELEMENTS, Comment, Declaration, Tag, Text, token_start
 from postlint.markdown import HTML, TEXT
 
 _RUN = re.compile(r"\*+|_+")
@@ -226,15 +226,12 @@ def inline_units(post) -> list[Unit]:
     units: list[Unit] = []
     index = 0
     token_count = len(tokens)
-    token_starts: list[int] | None = None
     for block in post.markdown.blocks:
         if block.kind not in (TEXT, HTML):
             continue
         if text.find("*", block.start, block.end) == -1 and text.find("_", block.start, block.end) == -1:
             continue
-        if token_starts is None:
-            token_starts = [token.start for token in tokens]
-        if not _delimiter_in_text(text, block.start, block.end, tokens, token_starts):
+        if not _delimiter_in_text(text, block.start, block.end, tokens):
             continue  # only in markup: target="_blank", class names, comments
         while index < token_count and tokens[index].end <= block.start:
             index += 1
@@ -270,9 +267,9 @@ def inline_units(post) -> list[Unit]:
     return units
 
 
-def _delimiter_in_text(text: str, start: int, end: int, tokens, token_starts: list[int]) -> bool:
+def _delimiter_in_text(text: str, start: int, end: int, tokens) -> bool:
     for found in _DELIMITER.finditer(text, start, end):
-        index = bisect_right(token_starts, found.start()) - 1
+        index = bisect_right(tokens, found.start(), key=token_start) - 1
         if index < 0:
             return True
         token = tokens[index]

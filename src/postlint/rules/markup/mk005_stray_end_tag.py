@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
-from postlint.html import KNOWN_ELEMENTS, PHRASING_ELEMENTS, Comment, Tag, Text
+from postlint.html import KNOWN_ELEMENTS, PHRASING_ELEMENTS, Comment, Tag, Text, token_start
 from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, joins_markup, line_or_tag, structure
 
@@ -65,14 +65,10 @@ def check(post, options):
 def _between_words(text: str, tokens, tag) -> bool:
     """A letter or digit is the nearest visible character on both sides; inline tags and comments
     in between do not separate words (``가격</b></p>은`` reads 가격은 once the ``</p>`` is gone)."""
-    index = bisect_left(tokens, tag.start, key=_token_start)
+    index = bisect_left(tokens, tag.start, key=token_start)
     before = _nearest_visible(text, tokens, range(index - 1, -1, -1), backwards=True)
     after = _nearest_visible(text, tokens, range(index + 1, len(tokens)), backwards=False)
     return before.isalnum() and after.isalnum()
-
-
-def _token_start(token) -> int:
-    return token.start
 
 
 def _nearest_visible(text: str, tokens, indexes: range, backwards: bool) -> str:

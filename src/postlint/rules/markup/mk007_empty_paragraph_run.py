@@ -7,9 +7,9 @@ from bisect import bisect_left
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.document import start_of_line
-from postlint.html import Comment, Tag, Text
+from postlint.html import Comment, Tag, Text, token_start
 from postlint.rule import FixAvailability, Option, rule
-from postlint.rules.markup.mk008_empty_inline_element import FORMATTING, in_code, starts_with_text, token_start, well_formed
+from postlint.rules.markup.mk008_empty_inline_element import FORMATTING, in_code, starts_with_text, well_formed
 
 # The text an empty paragraph may hold. The alternatives cannot match the same text (\s covers
 # U+00A0), so the full match runs in linear time.

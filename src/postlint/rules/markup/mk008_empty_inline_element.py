@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from operator import attrgetter
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.document import start_of_line
-from postlint.html import CODE_ELEMENTS, Comment, Tag, Text
+from postlint.html import CODE_ELEMENTS, Comment, Tag, Text, token_start
 from postlint.rule import FixAvailability, rule
 
 # Formatting elements that show nothing without content. Not `a` (named anchors), not code.
@@ -23,8 +22,6 @@ _BOX_PROPERTIES = re.compile(
 )
 _BLANK = re.compile(r"(?:\s|&nbsp;|&#160;|&#x0*a0;)*", re.IGNORECASE)
 _LINE_END = re.compile(r"[ \t]*(?:\r\n|\r|\n|$)")
-# The key to bisect tokens (sorted by start) with: no list of starts to build for each post.
-token_start = attrgetter("start")
 
 
 @rule(

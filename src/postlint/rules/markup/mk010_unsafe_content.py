@@ -37,17 +37,13 @@ _SQUEEZE = dict.fromkeys(map(ord, _CONTROL))
 )
 def check(post, options):
     allowed = [host.lower().strip(".") for host in options["allowed-embed-hosts"]]
-    facts = None  # built only for a post with something to report: most have nothing
     problems = []
     for tag in post.html.tags():
         if tag.is_end or not tag.attributes and tag.name != "script":
             continue  # half the tags: without attributes, only a script is a problem
         found = _tag_problems(tag, allowed)
-        if found:
-            if facts is None:
-                facts = structure(post)
-            if not facts.skip(tag):
-                problems.extend(found)
+        if found and not structure(post).skip(tag):  # the structure only for a post with something to report
+            problems.extend(found)
     if "](" in post.text:
         problems.extend(_markdown_links(post))
     problems.sort(key=lambda problem: (problem.start, problem.end))

@@ -6,10 +6,9 @@ import re
 from bisect import bisect_left
 
 from postlint.diagnostics import Problem
-from postlint.html import Tag
+from postlint.html import Tag, token_start
 from postlint.rule import rule
 from postlint.rules.markup._structure import markdown_text_spans, structure
-from postlint.rules.markup.mk008_empty_inline_element import token_start
 
 _IMG = re.compile(r"<img", re.IGNORECASE)
 
@@ -20,15 +19,12 @@ _IMG = re.compile(r"<img", re.IGNORECASE)
     summary="an `<img>` without `alt`, or a Markdown image with empty alt text (`![](…)`)",
 )
 def check(post, options):
-    facts = None  # looked up only for an image without alt: most posts have none
     text = post.text
     problems = []
     for tag in _img_tags(post):
         if not tag.terminated or tag.attribute("alt") is not None:
             continue
-        if facts is None:
-            facts = structure(post)
-        if not facts.skip(tag):
+        if not structure(post).skip(tag):  # the structure only for an image without alt: most posts have none
             source = tag.attribute("src")
             shown = f" (`{_short(source.value)}`)" if source is not None and source.value else ""
             problems.append(
