@@ -362,7 +362,7 @@ def main() -> int:
         megabytes = total_size(files) / 1e6
 
         baseline = Measurement("baseline: read + lxml-parse every body, 1 process", [python, "-c", BASELINE, "."], here)
-        cold = Measurement(f"postlint check, cold (`--no-cache`, default jobs)", postlint + ["check", *no_cache, *CONCISE, "."], here)
+        cold = Measurement("postlint check, cold (`--no-cache`, default jobs)", postlint + ["check", *no_cache, *CONCISE, "."], here)
         warm_argv = postlint + ["check", *CONCISE, "."]
         warm = Measurement("postlint check, warm (cache from a previous run)", warm_argv, here)
         jobs1 = Measurement("postlint check `--jobs 1 --no-cache`", postlint + ["check", "--jobs", "1", *no_cache, *CONCISE, "."], here)

@@ -18,6 +18,7 @@ from pathlib import Path
 from postlint import __version__
 from postlint.diagnostics import Diagnostic, Edit, Fix, Safety, Severity
 from postlint.document import Excerpt
+from postlint.gcpause import no_cycle_collection
 
 CACHE_DIRECTORY = ".postlint_cache"
 # A file whose inode changed less than this long ago may change again within the same timestamp
@@ -44,7 +45,8 @@ class Cache:
         self.entries: dict[str, list] = {}
         self.dirty = False
         try:
-            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            with no_cycle_collection():
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
             if isinstance(loaded, dict):
                 self.entries = loaded
         except (OSError, ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -87,6 +88,7 @@ def _fix_hint(diagnostic: Diagnostic) -> str | None:
     return f"fix: {fix.title} (unsafe: `postlint fix --unsafe-fixes`)"
 
 
+@functools.cache  # a post's characters repeat (a few hundred distinct in a Korean post)
 def _char_width(char: str) -> int:
     """Terminal cells: 2 for wide (Hangul, CJK), 0 for combining marks, format characters and the
     conjoining vowels and final consonants of decomposed Hangul, 1 otherwise."""
@@ -96,7 +98,9 @@ def _char_width(char: str) -> int:
 
 
 def _display_width(text: str) -> int:
-    return sum(_char_width(char) for char in text)
+    if text.isascii():  # sanitized: no control characters left, one cell each
+        return len(text)
+    return sum(map(_char_width, text))
 
 
 def _code_frame(result: FileResult, item: Located, color: bool) -> list[str]:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import gc
-import multiprocessing
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from postlint.atomic import WriteRefused, replace_if_unchanged
 from postlint.cache import Cache, content_key, stat_signature
@@ -20,6 +17,10 @@ from postlint.diagnostics import Diagnostic
 from postlint.document import DecodeError, Post
 from postlint.engine import FileResult, Linter, unreadable
 from postlint.fixer import fix_post
+from postlint.gcpause import no_cycle_collection
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,22 +85,8 @@ def check_bytes(linter: Linter, data: bytes, display: str, path: Path | None) ->
         post = Post.from_bytes(data, display)
     except DecodeError as error:
         return unreadable(display, error.message)
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return FileResult(display, post, linter.lint(post, path))
-
-
-@contextmanager
-def _no_cycle_collection():
-    """A post's tokens and elements all live until it is checked: the cycle collector, set off by
-    their allocation, would walk them again and again, a cost that grows faster than the post
-    (a 20 MB post: a third of the time). What they leave behind is collected afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(slots=True)
@@ -156,7 +143,7 @@ def fix_file(linter: Linter, path: Path | None, display: str, mode: FixMode, dat
         post = Post.from_bytes(data, display)
     except DecodeError as error:
         return FixResult(unreadable(display, error.message), data, None)
-    with _no_cycle_collection():
+    with no_cycle_collection():
         outcome = fix_post(post, linter, unsafe=mode.unsafe, path=path, codes=set(mode.codes) if mode.codes else None)
     result = FileResult(display, outcome.post, outcome.diagnostics, fixed=sum(outcome.applied.values()))
     if not outcome.changed:
@@ -210,6 +197,10 @@ def _fix_in_worker(task: tuple[Path, FixMode]) -> FixResult:
 
 
 def _pool(linter: Linter, jobs: int, cache: Cache | None = None) -> ProcessPoolExecutor:
+    # Imported here: most runs that need no pool (warm, few files) would pay 12 ms for them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     linter.rules  # loaded once here, before the fork, rather than in every worker
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -231,7 +222,8 @@ def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | Non
     else:
         cwd = os.getcwd()
         keys = [_cache_path(path, cwd) for path in files]
-        known = [_unchanged(path, key, cache) for path, key in zip(files, keys)]
+        with no_cycle_collection():
+            known = [_unchanged(path, key, cache) for path, key in zip(files, keys)]
     pending = [path for path, result in zip(files, known) if result is None]
     if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
         checked = (check_file(linter, path, str(path), cache).drop_post() for path in pending)
