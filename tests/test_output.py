@@ -20,6 +20,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from conftest import FIXTURES, linter_for, shared_corpus, shared_seeds
@@ -636,3 +638,16 @@ def test_every_format_on_the_shared_corpus():
     assert len(output.format_github(results).splitlines()) == total
     assert len(assert_valid_sarif(output.format_sarif(results))["runs"][0]["results"]) == total
     assert ElementTree.fromstring(output.format_junit(results).encode("utf-8")).get("failures") == str(total)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON_VALUES, ensure_ascii=st.booleans())
+def test_indented_json_is_what_json_dumps_writes(value, ensure_ascii):
+    assert output._indented_json(value, ensure_ascii) == json.dumps(value, ensure_ascii=ensure_ascii, indent=2)

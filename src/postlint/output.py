@@ -194,7 +194,7 @@ def statistics(results: list[FileResult], as_json: bool = False) -> str:
             {"code": code, "name": rules[code].name if code in rules else "postlint", "count": count, "fixable": code in fixable}
             for code, count in ordered
         ]
-        return json.dumps(items, indent=2)
+        return _indented_json(items)
     rows = []
     for code, count in ordered:
         name = rules[code].name if code in rules else "postlint"
@@ -242,7 +242,57 @@ def format_json(results: list[FileResult]) -> str:
                     "url": doc_uri(diagnostic.code),
                 }
             )
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return _indented_json(items, ensure_ascii=False) + "\n"
+
+
+def _indented_json(value, ensure_ascii: bool = True) -> str:
+    """``json.dumps(value, indent=2)``, character for character, at twice its speed: the standard
+    library has no C encoder for indented output, and its Python one costs more than the rest of
+    a warm run. Takes what the formats build: dicts with string keys, lists, strings, integers,
+    booleans, floats and None."""
+    encode = json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring
+    pieces: list[str] = []
+    append = pieces.append
+
+    def emit(value, indent: str) -> None:
+        kind = type(value)
+        if kind is str:
+            append(encode(value))
+        elif kind is dict:
+            if not value:
+                append("{}")
+                return
+            inner = indent + "  "
+            opening = "{\n"
+            for key, item in value.items():
+                append(opening + inner + encode(key) + ": ")
+                opening = ",\n"
+                emit(item, inner)
+            append("\n" + indent + "}")
+        elif kind is list or kind is tuple:
+            if not value:
+                append("[]")
+                return
+            inner = indent + "  "
+            opening = "[\n"
+            for item in value:
+                append(opening + inner)
+                opening = ",\n"
+                emit(item, inner)
+            append("\n" + indent + "]")
+        elif value is None:
+            append("null")
+        elif value is True:
+            append("true")
+        elif value is False:
+            append("false")
+        elif kind is int:
+            append(int.__repr__(value))
+        else:
+            append(json.dumps(value))  # a float, as the encoder writes it
+
+    emit(value, "")
+    return "".join(pieces)
 
 
 def _github_escape(value: str, property_value: bool = False) -> str:
@@ -338,7 +388,7 @@ def format_sarif(results: list[FileResult]) -> str:
             }
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return _indented_json(document, ensure_ascii=False) + "\n"
 
 
 def _uri(path: str) -> str:

@@ -25,6 +25,7 @@ def doc_path(code: str) -> Path | None:
     return path if path.is_file() else None
 
 
+@cache  # asked once per diagnostic by the JSON and SARIF formats
 def doc_uri(code: str) -> str | None:
     path = doc_path(code)
     return path.as_uri() if path is not None else None
