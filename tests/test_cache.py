@@ -85,6 +85,19 @@ def test_no_cache_neither_reads_nor_writes(tmp_path):
     assert not (tmp_path / ".postlint_cache").exists()
 
 
+def test_fix_with_no_cache_neither_reads_nor_writes(tmp_path):
+    (tmp_path / "a.md").write_text(DIRTY)
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(main, ["fix", "--no-cache", "--select", "SRC003", "a.md"])
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0
+    assert (tmp_path / "a.md").read_text() == CLEAN
+    assert not (tmp_path / ".postlint_cache").exists()
+
+
 def test_another_configuration_uses_another_cache(tmp_path):
     (tmp_path / "a.md").write_text(DIRTY)
     check(tmp_path)

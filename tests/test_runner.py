@@ -53,8 +53,8 @@ def test_the_pool_reports_what_one_process_reports(posts, output_format):
 
 
 def test_the_pool_fixes_what_one_process_fixes(posts):
-    serial = run(posts, "fix", "--diff", "--jobs", "1", ".")
-    pooled = run(posts, "fix", "--diff", "--jobs", "2", ".")
+    serial = run(posts, "fix", "--no-cache", "--diff", "--jobs", "1", ".")
+    pooled = run(posts, "fix", "--no-cache", "--diff", "--jobs", "2", ".")
     assert serial[1].count("\n+++ b/") >= 10
     assert pooled == serial
 
@@ -120,3 +120,68 @@ def test_a_diff_without_the_shared_ends_still_turns_the_text_into_the_fixed_one(
     if diff:
         assert diff[:2] == ["--- a/p.md\n", "+++ b/p.md\n"]
         assert _patched(before, diff) == after
+
+
+def _counting_parses(monkeypatch) -> list[str]:
+    parsed: list[str] = []
+    real = Post.from_bytes.__func__
+
+    def from_bytes(cls, data, display="<post>"):
+        parsed.append(display)
+        return real(cls, data, display)
+
+    monkeypatch.setattr(Post, "from_bytes", classmethod(from_bytes))
+    return parsed
+
+
+def _files(tree: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(tree.glob("*.md"))}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_fix_after_a_check_does_what_a_fix_afresh_does(posts, tmp_path, monkeypatch, jobs):
+    """Most posts were fixed already (the cache answers for them), a few are not."""
+    base = tmp_path / "base"
+    shutil.copytree(posts, base)
+    run(base, "fix", "--no-cache", ".")
+    unfixed = sorted(posts.glob("*.md"))[::9]
+    for original in unfixed:
+        shutil.copyfile(original, base / original.name)
+    cold, warm = tmp_path / "cold", tmp_path / "warm"
+    shutil.copytree(base, cold)
+    shutil.copytree(base, warm)
+    run(warm, "check", "--jobs", jobs, ".")
+    parsed = _counting_parses(monkeypatch)
+    afresh = run(cold, "fix", "--no-cache", "--jobs", jobs, ".")
+    parsed.clear()
+    cached = run(warm, "fix", "--jobs", jobs, ".")
+    assert cached == afresh
+    assert cached[1].count("\n") > 100
+    assert _files(warm) == _files(cold) != _files(base)
+    if jobs == "1":  # the pool parses in its workers, out of sight
+        assert set(parsed) == {original.name for original in unfixed}
+
+
+def test_a_check_after_a_fix_parses_only_what_the_fix_could_not_settle(posts, tmp_path, monkeypatch):
+    tree = tmp_path / "posts"
+    shutil.copytree(posts, tree)
+    fixed = json.loads(run(tree, "fix", "--jobs", "1", "--quiet", "--output-format", "json", ".")[1])
+    unsettled = {item["filename"] for item in fixed if item["code"] == "PL003"}
+    afresh = run(tree, "check", "--no-cache", "--jobs", "1", ".")
+    parsed = _counting_parses(monkeypatch)
+    warm = run(tree, "check", "--jobs", "1", ".")
+    assert warm == afresh
+    assert set(parsed) == unsettled
+
+
+def test_a_cached_post_with_only_unsafe_fixes_is_fixed_by_unsafe_fixes(tmp_path, monkeypatch):
+    post = tmp_path / "a.md"
+    text = '---\ntitle: t\n---\n\n<p><span style="color: #ff0001;">빨강</span></p>\n'
+    post.write_text(text, encoding="utf-8")
+    assert run(tmp_path, "check", "--select", "ST002", "a.md")[0] == 1
+    parsed = _counting_parses(monkeypatch)
+    assert run(tmp_path, "fix", "--select", "ST002", "a.md")[0] == 1
+    assert parsed == [] and post.read_text(encoding="utf-8") == text
+    assert run(tmp_path, "fix", "--select", "ST002", "--unsafe-fixes", "a.md")[0] == 0
+    assert post.read_text(encoding="utf-8") == text.replace("#ff0001", "#ee2323")
+    assert parsed == ["a.md"]

@@ -187,8 +187,9 @@ def _exit_code(results: list[FileResult], errors: list[str], exit_zero: bool) ->
     return EXIT_PROBLEMS if any(result.diagnostics for result in results) else EXIT_CLEAN
 
 
-def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode: FixMode, verb: str, jobs: int) -> None:
+def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode: FixMode, verb: str, jobs: int, no_cache: bool) -> None:
     linter = Linter(config)
+    cache = None if no_cache else Cache(config.root, config.fingerprint())
     files, stdin, errors = _targets(paths, config, stdin_alone=not diff)
     _report_path_errors(errors)
     outcomes: list[FixResult] = []
@@ -199,7 +200,7 @@ def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode
         if not diff:
             sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else outcome.original or b"")
             sys.stdout.flush()
-    outcomes.extend(fix_files(linter, files, jobs, mode))
+    outcomes.extend(fix_files(linter, files, jobs, mode, cache))
     for outcome in outcomes:
         if outcome.message:
             click.echo(f"postlint: {sanitize(outcome.message)}", err=True)
@@ -236,10 +237,11 @@ def sanitize_diff(text: str) -> str:
 @click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print the remaining problems only, no summary.")
 @jobs_option
-def fix(config: Config, paths, stdin_filename, unsafe_fixes, diff, output_format, quiet, jobs):
+@click.option("--no-cache", is_flag=True, help="Fix every file afresh; neither read nor write .postlint_cache/.")
+def fix(config: Config, paths, stdin_filename, unsafe_fixes, diff, output_format, quiet, jobs, no_cache):
     """Fix what can be fixed, in place, and report what remains."""
     mode = FixMode(unsafe=unsafe_fixes, write=not diff)
-    _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode, "Fixed", jobs)
+    _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode, "Fixed", jobs, no_cache)
 
 
 @main.command(name="format")

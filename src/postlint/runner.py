@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,8 +16,8 @@ from postlint.cache import Cache, content_key, stat_signature
 from postlint.config import Config
 from postlint.diagnostics import Diagnostic
 from postlint.document import DecodeError, Post
-from postlint.engine import FileResult, Linter, unreadable
-from postlint.fixer import fix_post
+from postlint.engine import INTERNAL_ERROR, FileResult, Linter, unreadable
+from postlint.fixer import FIX_NOT_APPLIED, fix_post, fixable
 from postlint.gcpause import no_cycle_collection
 
 if TYPE_CHECKING:
@@ -133,12 +134,26 @@ def unified_diff(before: list[str], after: list[str], before_name: str, after_na
         yield line
 
 
-def fix_file(linter: Linter, path: Path | None, display: str, mode: FixMode, data: bytes | None = None) -> FixResult:
+def fix_file(
+    linter: Linter, path: Path | None, display: str, mode: FixMode, data: bytes | None = None, cache: Cache | None = None
+) -> FixResult:
+    """Fix one file. With a cache (shared with ``check``), a file whose cached diagnostics offer
+    nothing to fix is answered from it, and what a fix leaves (without PL003 notes, which
+    ``check`` does not make) is cached under the fixed content."""
+    stat = None
     if data is None:
         assert path is not None
-        data, _, failure = read(path, display)
+        data, stat, failure = read(path, display)
         if failure is not None:
             return FixResult(failure, None, None)
+    key = content_key(data) if cache is not None and path is not None else None
+    if key is not None:
+        cached = cache.get(_cache_path(path), key)
+        if cached is not None and not _offers_fixes(cached[0], mode):
+            diagnostics, excerpt = cached
+            result = FileResult(display, None, diagnostics, cache_key=key, from_cache=True, excerpt=excerpt)
+            result.stat_signature = stat_signature(stat)
+            return FixResult(result, data, None)
     try:
         post = Post.from_bytes(data, display)
     except DecodeError as error:
@@ -146,7 +161,10 @@ def fix_file(linter: Linter, path: Path | None, display: str, mode: FixMode, dat
     with no_cycle_collection():
         outcome = fix_post(post, linter, unsafe=mode.unsafe, path=path, codes=set(mode.codes) if mode.codes else None)
     result = FileResult(display, outcome.post, outcome.diagnostics, fixed=sum(outcome.applied.values()))
+    cacheable = key is not None and not any(diagnostic.code in _NOT_CACHED for diagnostic in outcome.diagnostics)
     if not outcome.changed:
+        if cacheable:
+            result.cache_key, result.stat_signature = key, stat_signature(stat)
         return FixResult(result, data, None)
     fixed = outcome.post.encode()
     if fixed == data:
@@ -156,6 +174,8 @@ def fix_file(linter: Linter, path: Path | None, display: str, mode: FixMode, dat
         try:
             replace_if_unchanged(path, data, fixed)
             result.written = True
+            if cacheable:
+                result.cache_key = content_key(fixed)  # no stat: the file was written a moment ago
         except WriteRefused as error:
             message = str(error)
         except OSError as error:
@@ -165,8 +185,18 @@ def fix_file(linter: Linter, path: Path | None, display: str, mode: FixMode, dat
     return FixResult(result, data, fixed, message)
 
 
+# PL003 is what a fix reports and ``check`` does not; PL001 (a rule raised) is not cached by
+# ``check`` either: the next run should try again.
+_NOT_CACHED = frozenset({FIX_NOT_APPLIED, INTERNAL_ERROR})
+
+
+def _offers_fixes(diagnostics: list[Diagnostic], mode: FixMode) -> bool:
+    codes = set(mode.codes) if mode.codes else None
+    return any(fixable(diagnostic, mode.unsafe, codes) for diagnostic in diagnostics)
+
+
 def has_internal_error(diagnostics: list[Diagnostic]) -> bool:
-    return any(diagnostic.code == "PL001" for diagnostic in diagnostics)
+    return any(diagnostic.code == INTERNAL_ERROR for diagnostic in diagnostics)
 
 
 # --- many files ------------------------------------------------------------------------------
@@ -191,7 +221,7 @@ def _check_in_worker(path: Path) -> FileResult:
 def _fix_in_worker(task: tuple[Path, FixMode]) -> FixResult:
     assert _worker_linter is not None
     path, mode = task
-    outcome = fix_file(_worker_linter, path, str(path), mode)
+    outcome = fix_file(_worker_linter, path, str(path), mode, cache=_worker_cache)
     outcome.result.drop_post()
     return outcome
 
@@ -217,13 +247,7 @@ def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | Non
 
     With a cache, unchanged files are answered from it and new results go into it (saved
     when the iteration ends)."""
-    if cache is None:
-        keys, known = [], [None] * len(files)
-    else:
-        cwd = os.getcwd()
-        keys = [_cache_path(path, cwd) for path in files]
-        with no_cycle_collection():
-            known = [_unchanged(path, key, cache) for path, key in zip(files, keys)]
+    keys, known = _known(files, cache)
     pending = [path for path, result in zip(files, known) if result is None]
     if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
         checked = (check_file(linter, path, str(path), cache).drop_post() for path in pending)
@@ -234,30 +258,59 @@ def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | Non
         yield from _recorded(_merged(known, checked), keys, cache)
 
 
-def _merged(known: list[FileResult | None], checked: Iterator[FileResult]) -> Iterator[FileResult]:
+def _known(files: list[Path], cache: Cache | None) -> tuple[list[str], list[FileResult | None]]:
+    """The files' names in the cache, and their cached results where their stat is unchanged."""
+    if cache is None:
+        return [], [None] * len(files)
+    cwd = os.getcwd()
+    keys = [_cache_path(path, cwd) for path in files]
+    with no_cycle_collection():
+        return keys, [_unchanged(path, key, cache) for path, key in zip(files, keys)]
+
+
+def _merged(known: list, checked: Iterator) -> Iterator:
     """The results in file order: from the cache where the stat allowed, else as checked."""
     for result in known:
         yield result if result is not None else next(checked)
 
 
-def _recorded(results: Iterator[FileResult], keys: list[str], cache: Cache | None) -> Iterator[FileResult]:
+def _recorded(items: Iterator, keys: list[str], cache: Cache | None, result_of: Callable = lambda item: item) -> Iterator:
+    """Pass the items (results, or fix outcomes with ``result_of``) on, putting their results in
+    the cache; the cache is saved when they are all through."""
     if cache is None:
-        yield from results
+        yield from items
         return
-    for key, result in zip(keys, results):
+    for key, item in zip(keys, items):
+        result = result_of(item)
         if result.cache_key is not None:
             cache.put(key, result.cache_key, result.diagnostics, result.excerpt, result.stat_signature)
-        yield result
+        yield item
     cache.save()
 
 
-def fix_files(linter: Linter, files: list[Path], jobs: int, mode: FixMode) -> Iterator[FixResult]:
-    """Fix ``files`` (writing them unless ``mode.write`` is False), yielding results in order."""
-    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        for path in files:
-            outcome = fix_file(linter, path, str(path), mode)
-            outcome.result.drop_post()
-            yield outcome
+def fix_files(linter: Linter, files: list[Path], jobs: int, mode: FixMode, cache: Cache | None = None) -> Iterator[FixResult]:
+    """Fix ``files`` (writing them unless ``mode.write`` is False), yielding results in order.
+
+    With a cache, files whose stat is unchanged and whose cached diagnostics offer nothing to
+    fix are answered from it; the others are fixed, and what remains goes into the cache."""
+    keys, known = _known(files, cache)
+    answered = [
+        None if result is None or _offers_fixes(result.diagnostics, mode) else FixResult(result, None, None)
+        for result in known
+    ]
+    pending = [path for path, outcome in zip(files, answered) if outcome is None]
+    if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
+        fixed = (_dropped(fix_file(linter, path, str(path), mode, cache=cache)) for path in pending)
+        yield from _recorded(_merged(answered, fixed), keys, cache, _fix_result)
         return
-    with _pool(linter, jobs) as pool:
-        yield from pool.map(_fix_in_worker, [(path, mode) for path in files], chunksize=_chunk(len(files), jobs))
+    with _pool(linter, jobs, cache) as pool:
+        fixed = pool.map(_fix_in_worker, [(path, mode) for path in pending], chunksize=_chunk(len(pending), jobs))
+        yield from _recorded(_merged(answered, fixed), keys, cache, _fix_result)
+
+
+def _dropped(outcome: FixResult) -> FixResult:
+    outcome.result.drop_post()
+    return outcome
+
+
+_fix_result = attrgetter("result")
