@@ -11,7 +11,8 @@ measurement runs in a fresh process, from that directory (so postlint's ``.postl
 lands there), with its output discarded; after one warm-up round, ``--runs`` rounds each run
 every measurement once, side by side, and the table shows medians, min–max, the ratio to the
 baseline ("read + lxml-parse every body" in one Python process) and the peak RSS of the
-largest process of the run's process tree (``os.wait4``).
+largest process of the run's process tree (``os.wait4``; the commands are started by a small
+launcher process, so that none inherits the benchmark's own memory in that figure).
 
 Only the standard library (plus lxml, in the baseline's interpreter) is used.
 """
@@ -19,6 +20,7 @@ Only the standard library (plus lxml, in the baseline's interpreter) is used.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -26,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -89,26 +90,61 @@ class Measurement:
     error: str | None = None
 
 
-def peak_mb(usage) -> float:
+def peak_mb(max_rss: int) -> float:
     # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
-    return usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return max_rss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+# Runs the commands for the benchmark, which may hold a large corpus in memory by then: a child's
+# ru_maxrss starts from the memory of the process that started it (Linux records the parent's
+# peak when a vforked child calls exec), so commands are started by this small process instead.
+# wait4 reports the child's own usage merged with that of the descendants it waited for:
+# ru_maxrss is then the peak RSS of the largest process of the tree.
+_LAUNCHER = r"""
+import json, os, subprocess, sys, tempfile, time
+for line in sys.stdin:
+    request = json.loads(line)
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        try:
+            process = subprocess.Popen(request["argv"], cwd=request["cwd"], env=request["env"],
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        except OSError as error:
+            print(json.dumps([0.0, 0, 127, str(error)]), flush=True)
+            continue
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace").strip()
+    print(json.dumps([elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status), tail]), flush=True)
+"""
+
+
+class Launcher:
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def run(self, argv: list[str], cwd: Path) -> tuple[float, float, int, str]:
+        """Run argv, output discarded; return (seconds, peak MB of the tree's largest process, exit code, stderr tail)."""
+        env = dict(os.environ, NO_COLOR="1")
+        env.pop("FORCE_COLOR", None)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps({"argv": argv, "cwd": str(cwd), "env": env}) + "\n")
+        self.process.stdin.flush()
+        elapsed, max_rss, code, tail = json.loads(self.process.stdout.readline())
+        return elapsed, peak_mb(max_rss), code, tail
+
+
+_launcher: Launcher | None = None
 
 
 def run_once(argv: list[str], cwd: Path) -> tuple[float, float, int, str]:
-    """Run argv, output discarded; return (seconds, peak MB of the tree's largest process, exit code, stderr tail)."""
-    env = dict(os.environ, NO_COLOR="1")
-    env.pop("FORCE_COLOR", None)
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        # wait4 reports the child's own usage merged with that of the descendants it waited for:
-        # ru_maxrss is then the peak RSS of the largest process of the tree.
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-        process.returncode = code = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        tail = err.read()[-2000:].decode("utf-8", "replace").strip()
-    return elapsed, peak_mb(usage), code, tail
+    global _launcher
+    if _launcher is None:
+        _launcher = Launcher()
+    return _launcher.run(argv, cwd)
 
 
 def measure(measurement: Measurement, timed: bool, progress: str) -> None:
@@ -333,6 +369,7 @@ def main() -> int:
     if not hasattr(os, "wait4"):
         sys.exit("bench: needs a POSIX system (os.wait4)")
     arguments = parse_arguments()
+    run_once([sys.executable, "-c", "pass"], Path.cwd())  # the launcher starts while the benchmark is small
     corpus = arguments.corpus.resolve()
     posts = find_posts(corpus) if corpus.is_dir() else []
     if not posts:
