@@ -15,6 +15,8 @@ _BINARY_SIGNATURES = {
     b"PK\x03\x04": "a ZIP archive",
 }
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 class DecodeError(Exception):
     """The bytes are not a UTF-8 text post; ``offset`` is the byte where that shows."""
 

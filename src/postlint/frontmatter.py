@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from postlint.document import start_of_line
+
 try:  # libyaml is several times faster; the pure-Python loader gives the same marks.
     _YamlLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -144,11 +146,9 @@ def _entries(text: str, mapping: yaml.MappingNode, base: int, content_end: int) 
     entries = []
     for position, (key_node, value_node) in enumerate(pairs):
         key_start = base + key_node.start_mark.index
-        entry_start = text.rfind("\n", 0, key_start) + 1
-        entry_start = max(entry_start, text.rfind("\r", 0, key_start) + 1)
+        entry_start = start_of_line(text, key_start)
         if position + 1 < len(pairs):
-            next_key = base + pairs[position + 1][0].start_mark.index
-            entry_end = max(text.rfind("\n", 0, next_key), text.rfind("\r", 0, next_key)) + 1
+            entry_end = start_of_line(text, base + pairs[position + 1][0].start_mark.index)
         else:
             entry_end = content_end
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
