@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import stat
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from postlint.atomic import interruptions_deferred
 from postlint.runner import FixMode, fix_file
 
 from conftest import linter_for, shared_corpus
@@ -55,8 +57,8 @@ def _reference(tmp_path: Path, files: list[Path]) -> dict[str, bytes]:
     reference = tmp_path / "reference"
     reference.mkdir()
     for file in files:
-        shutil.copy(file, reference / file.name)
-    process = postlint("fix", "-q", str(reference))
+        shutil.copyfile(file, reference / file.name)  # not the mode: the shared files are read-only
+    process = postlint("fix", "-q", str(reference), cwd=tmp_path)  # its cache beside the trees
     process.communicate(timeout=300)
     return {path.name: path.read_bytes() for path in reference.iterdir()}
 
@@ -66,7 +68,7 @@ def _tree(tmp_path: Path, name: str, files: list[Path], copies: int = 1) -> Path
     tree.mkdir()
     for copy in range(copies):
         for file in files:
-            shutil.copy(file, tree / f"{copy}-{file.name}")
+            shutil.copyfile(file, tree / f"{copy}-{file.name}")
     return tree
 
 
@@ -83,7 +85,7 @@ def test_two_fix_runs_at_once_leave_every_file_original_or_fixed(tmp_path):
     originals = {file.name: file.read_bytes() for file in files}
     reference = _reference(tmp_path, files)
     tree = _tree(tmp_path, "tree", files)
-    runs = [postlint("fix", "-q", "--jobs", "1", str(tree)) for _ in range(2)]
+    runs = [postlint("fix", "-q", "--jobs", "1", str(tree), cwd=tmp_path) for _ in range(2)]
     for run in runs:
         _, stderr = run.communicate(timeout=300)
         assert b"Traceback" not in stderr
@@ -96,9 +98,18 @@ def test_an_interrupted_fix_leaves_no_half_written_or_temporary_file(tmp_path, s
     originals = {file.name: file.read_bytes() for file in files}
     reference = _reference(tmp_path, files)
     tree = _tree(tmp_path, "tree", files, copies=6)
-    run = postlint("fix", "-q", "--jobs", "1", str(tree))
+    run = postlint("fix", "-q", "--jobs", "1", str(tree), cwd=tmp_path)
     time.sleep(1.0)
     run.send_signal(signum)
     _, stderr = run.communicate(timeout=300)
     assert b"Traceback" not in stderr
     _assert_each_file_whole(tree, originals, reference)
+
+
+def test_an_interruption_during_a_write_takes_effect_once_the_write_is_done():
+    finished = []
+    with pytest.raises(KeyboardInterrupt):
+        with interruptions_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            finished.append("the rename")
+    assert finished == ["the rename"]

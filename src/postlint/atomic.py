@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TEMP_PREFIX = ".postlint-"
@@ -26,23 +29,42 @@ def replace_if_unchanged(path: Path, original: bytes, new: bytes) -> None:
     if not os.access(path, os.W_OK) or not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise WriteRefused(f"{path}: file is read-only; fixes not written")
     directory = path.parent
-    descriptor, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(new)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        if path.read_bytes() != original:
-            raise WriteRefused(f"{path}: changed on disk since it was read; not overwritten (run again)")
-        os.replace(temporary, path)
-    except BaseException:
+    with interruptions_deferred():
+        descriptor, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=directory)
         try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(new)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, stat.S_IMODE(info.st_mode))
+            if path.read_bytes() != original:
+                raise WriteRefused(f"{path}: changed on disk since it was read; not overwritten (run again)")
+            os.replace(temporary, path)
+        except BaseException:
+            try:
+                os.unlink(temporary)
+            except FileNotFoundError:
+                pass
+            raise
     _fsync_directory(directory)
+
+
+_INTERRUPTIONS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def interruptions_deferred() -> Iterator[None]:
+    """Ctrl-C or SIGTERM arriving while a temporary file is made, written and renamed takes effect
+    just after: a KeyboardInterrupt raised inside ``mkstemp``, once the file exists but before its
+    name is returned, would leave the file behind."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTIONS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from postlint import __version__
+from postlint.atomic import interruptions_deferred
 from postlint.diagnostics import Diagnostic, Edit, Fix, Safety, Severity
 from postlint.document import Excerpt
 from postlint.gcpause import no_cycle_collection
@@ -86,16 +87,17 @@ class Cache:
             ignore = self.directory / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Created by postlint.\n*\n", encoding="utf-8")
-            descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=self.directory)
-            try:
-                # dumps, not dump: only the one-shot encoder is the C one.
-                encoded = json.dumps(self.entries, ensure_ascii=False, separators=(",", ":"))
-                with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-                    stream.write(encoded)
-                os.replace(temporary, self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            # dumps, not dump: only the one-shot encoder is the C one.
+            encoded = json.dumps(self.entries, ensure_ascii=False, separators=(",", ":"))
+            with interruptions_deferred():
+                descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=self.directory)
+                try:
+                    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+                        stream.write(encoded)
+                    os.replace(temporary, self.path)
+                except BaseException:
+                    Path(temporary).unlink(missing_ok=True)
+                    raise
         except OSError:
             pass  # a read-only checkout still gets its results, just not cached
 
