@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from postlint.cli import main
+from postlint.cli import _emit, main
+from postlint.config import load_config
+from postlint.engine import FileResult, Linter
+from postlint.runner import check_bytes, fix_files
 
 DIRTY = '---\ntitle: t\ncategories: [IT]\nexcerpt: e\nimage: /a.jpg\n---\n<p>출처: <a href="https://x.kr" rel="dofollow">x</a></p>\n'
 CLEAN = DIRTY.replace(' rel="dofollow"', "")
@@ -224,3 +229,93 @@ def test_fix_diff_keeps_crlf_line_endings(tmp_path):
 def test_fix_stdin_cannot_be_mixed_with_files(posts):
     result = run("fix", "-", str(posts / "dirty.md"), input=DIRTY)
     assert result.exit_code == 2 and "cannot be combined" in result.output
+
+
+# --- the report as results arrive --------------------------------------------------------------
+
+
+class _Watched(FileResult):
+    """A result that can be referenced weakly."""
+
+
+def _watched_results(tmp_path: Path, capsys, count: int = 3):
+    """Results of real checks, and before each is made: what stdout has received so far and which
+    of the earlier results are still alive."""
+    linter = Linter(load_config(cwd=tmp_path))
+    refs: list[weakref.ref] = []
+    written: list[str] = []
+    alive: list[list[bool]] = []
+
+    def make(index: int):
+        checked = check_bytes(linter, DIRTY.encode(), f"post{index}.md", None).drop_post()
+        result = _Watched(checked.path, None, checked.diagnostics, excerpt=checked.excerpt)
+        refs.append(weakref.ref(result))
+        return result
+
+    def results():
+        for index in range(count):
+            written.append(capsys.readouterr().out)
+            gc.collect()
+            alive.append([ref() is not None for ref in refs])
+            yield make(index)
+
+    return results(), written, alive
+
+
+@pytest.mark.parametrize("output_format", ["text", "concise", "github"])
+def test_line_formats_are_written_file_by_file_keeping_no_result(output_format, tmp_path, capsys):
+    results, written, alive = _watched_results(tmp_path, capsys)
+    tally = _emit(results, output_format, show_statistics=False, quiet=False)
+    rest = capsys.readouterr().out
+    assert written[0] == "" and "post0.md" in written[1] and "post1.md" in written[2] and "post2.md" in rest
+    assert alive == [[], [True], [False, True]]  # only the result being written is held
+    assert "".join(written) + rest == _emit_at_once(output_format, tmp_path, capsys)
+    assert (tally.files, tally.files_with_problems, tally.problems) == (3, 3, 3)
+
+
+def _emit_at_once(output_format: str, tmp_path: Path, capsys) -> str:
+    linter = Linter(load_config(cwd=tmp_path))
+    results = [check_bytes(linter, DIRTY.encode(), f"post{index}.md", None).drop_post() for index in range(3)]
+    _emit(results, output_format, show_statistics=False, quiet=False)
+    return capsys.readouterr().out
+
+
+def test_held_report_is_written_at_the_end(tmp_path, capsys):
+    results, written, _ = _watched_results(tmp_path, capsys)
+    _emit(results, "text", show_statistics=False, quiet=False, hold=True)
+    assert written == ["", "", ""]
+    assert capsys.readouterr().out == _emit_at_once("text", tmp_path, capsys)
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif", "junit"])
+def test_documents_are_written_once_every_result_is_in(output_format, tmp_path, capsys):
+    results, written, alive = _watched_results(tmp_path, capsys)
+    _emit(results, output_format, show_statistics=False, quiet=False)
+    assert written == ["", "", ""] and alive == [[], [True], [True, True]]
+    assert "post2.md" in capsys.readouterr().out
+
+
+def test_statistics_keep_no_result(tmp_path, capsys):
+    results, written, alive = _watched_results(tmp_path, capsys)
+    _emit(results, "text", show_statistics=True, quiet=False)
+    assert written == ["", "", ""] and alive == [[], [True], [False, True]]
+    assert capsys.readouterr().out.split() == ["3", "SRC003", "[*]", "invalid-rel"]
+
+
+def test_fix_diff_is_written_file_by_file(tmp_path, capsys, monkeypatch):
+    for index in range(3):
+        (tmp_path / f"post{index}.md").write_text(DIRTY, encoding="utf-8")
+    written: list[str] = []
+
+    def watched_fix_files(*args, **kwargs):
+        for outcome in fix_files(*args, **kwargs):
+            written.append(capsys.readouterr().out)
+            yield outcome
+
+    monkeypatch.setattr("postlint.cli.fix_files", watched_fix_files)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fix", "--diff", "--no-cache", "--select", "SRC003", "."], standalone_mode=False)
+    assert exit_info.value.code == 1
+    assert written[0] == "" and "b/post0.md" in written[1] and "b/post1.md" in written[2]
+    assert "b/post2.md" in capsys.readouterr().out

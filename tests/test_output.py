@@ -196,15 +196,15 @@ def test_summary_counts_problems_files_and_fixes():
     text = "가 * 나\n"
     unsafe = Diagnostic("ST006", "x", 0, 1, Severity.ERROR, Fix.unsafe("remove", Edit.delete(0, 1)))
     results = [post_result(text, [stray(text), unsafe]), post_result("깨끗\n", [], "b.md")]
-    assert output.summary(results) == (
+    assert output.summary(output.Tally.of(results)) == (
         "Found 2 problems in 1 file (2 files checked).\n"
         "[*] 1 fixable with `postlint fix`.\n"
         "1 more fixable with `postlint fix --unsafe-fixes`."
     )
-    assert output.summary(results, unsafe_fixes=True) == (
+    assert output.summary(output.Tally.of(results), unsafe_fixes=True) == (
         "Found 2 problems in 1 file (2 files checked).\n[*] 2 fixable with `postlint fix --unsafe-fixes`."
     )
-    assert output.summary(results[1:]) == "All checks passed (1 file checked)."
+    assert output.summary(output.Tally.of(results[1:])) == "All checks passed (1 file checked)."
 
 
 def test_colour_only_when_asked():
@@ -535,8 +535,10 @@ def test_control_characters_never_reach_the_output(name):
         rendered_colour = output.format_text(results, color=True, concise=name == "concise")
         # the only escapes in colour output are postlint's own SGR sequences
         assert not FORBIDDEN.search(re.sub(r"\x1b\[[0-9;]*m", "", rendered_colour))
+    elif name == "github":
+        rendered = output.format_github(results)
     else:
-        rendered = output.FORMATTERS[name](results)
+        rendered = output.DOCUMENT_FORMATTERS[name](results)
     assert not FORBIDDEN.search(rendered), repr(FORBIDDEN.search(rendered))
     rendered.encode("utf-8")  # no lone surrogate left
     if name in ("text", "concise"):

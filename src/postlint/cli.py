@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import signal
 import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -15,10 +18,10 @@ from postlint.cache import Cache
 from postlint.config import ENGINE_CODES, Config, ConfigError, load_config
 from postlint.discovery import discover
 from postlint.engine import FileResult, Linter
-from postlint.output import FORMATS, FORMATTERS, format_text, sanitize, statistics, summary
+from postlint.output import DOCUMENT_FORMATTERS, FORMATS, Tally, line_format, sanitize, statistics, summary
 from postlint.rule import all_rules
 from postlint.ruledocs import doc_text
-from postlint.runner import FixMode, FixResult, check_bytes, check_files, fix_file, fix_files, has_internal_error
+from postlint.runner import FixMode, FixResult, check_bytes, check_files, fix_file, fix_files
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 
@@ -132,59 +135,87 @@ def check(config: Config, paths, stdin_filename, output_format, show_statistics,
     cache = None if no_cache else Cache(config.root, config.fingerprint())
     files, stdin, errors = _targets(paths, config)
     _report_path_errors(errors)
-    results: list[FileResult] = []
+    results: Iterable[FileResult] = check_files(linter, files, jobs, cache)
+    progress = _progress_shown(len(files), output_format)
+    if progress:
+        results = _with_progress(results, len(files))
     if stdin:
         display, path = _stdin_display(stdin_filename)
-        results.append(check_bytes(linter, sys.stdin.buffer.read(), display, path))
-    results.extend(_with_progress(check_files(linter, files, jobs, cache), len(files), output_format))
-    if not results and not errors and not quiet:
+        results = itertools.chain([check_bytes(linter, sys.stdin.buffer.read(), display, path)], results)
+    tally = _emit(results, output_format, show_statistics, quiet, hold=progress and sys.stdout.isatty())
+    if not tally.files and not errors and not quiet:
         click.echo("No posts found (looked for *.md, *.markdown, *.html).", err=True)
-    _emit(results, output_format, show_statistics, quiet)
-    sys.exit(_exit_code(results, errors, exit_zero))
+    sys.exit(_exit_code(tally, errors, exit_zero))
 
 
 # Below this many files a run is too short for a progress bar to help.
 PROGRESS_THRESHOLD = 200
 
 
-def _with_progress(results, total: int, output_format: str):
-    """Show a progress bar on stderr, only for long runs on a terminal, never in CI or piped."""
-    show = (
+def _progress_shown(total: int, output_format: str) -> bool:
+    """A progress bar on stderr, only for long runs on a terminal, never in CI or piped."""
+    return (
         total >= PROGRESS_THRESHOLD
         and sys.stderr.isatty()
         and not os.environ.get("CI")
         and output_format in ("text", "concise")
     )
-    if not show:
-        yield from results
-        return
+
+
+def _with_progress(results: Iterable[FileResult], total: int) -> Iterator[FileResult]:
     with click.progressbar(length=total, file=sys.stderr, label="Checking", show_pos=True) as bar:
         for result in results:
             bar.update(1)
             yield result
 
 
-def _emit(results: list[FileResult], output_format: str, show_statistics: bool, quiet: bool, unsafe: bool = False) -> None:
+def _emit(
+    results: Iterable[FileResult], output_format: str, show_statistics: bool, quiet: bool, unsafe: bool = False, hold: bool = False
+) -> Tally:
+    """Print the report of ``results`` and return their tally. Line formats are written file by
+    file as the results arrive, so a run keeps none of them (``hold``: not while a progress bar
+    draws on the same terminal); JSON, SARIF and JUnit are documents written once all are in."""
+    tally = Tally()
+    color = _use_color()
+    lines = None if show_statistics else line_format(output_format, color)
+    kept: list[FileResult] = []  # for a whole document
+    held: list[str] = []
+    started = False
+    for result in results:
+        tally.add(result)
+        if lines is None:
+            if not show_statistics:
+                kept.append(result)
+            continue
+        part = lines.render(result)
+        if not part:
+            continue
+        if started:
+            part = lines.separator + part
+        started = True
+        if hold:
+            held.append(part)
+        else:
+            click.echo(part, nl=False, color=color)
+    if held:
+        click.echo("".join(held), nl=False, color=color)
     if show_statistics:
-        table = statistics(results, as_json=output_format == "json")
+        table = statistics(tally, as_json=output_format == "json")
         if table:
             click.echo(table)
-        return
-    if output_format in FORMATTERS:
-        click.echo(FORMATTERS[output_format](results), nl=False)
-        return
-    color = _use_color()
-    click.echo(format_text(results, color=color, concise=output_format == "concise"), nl=False, color=color)
-    if not quiet and results:
-        click.echo(summary(results, unsafe_fixes=unsafe))
+    elif lines is None:
+        click.echo(DOCUMENT_FORMATTERS[output_format](kept), nl=False)
+    elif lines.summarised and not quiet and tally.files:
+        click.echo(summary(tally, unsafe_fixes=unsafe))
+    return tally
 
 
-def _exit_code(results: list[FileResult], errors: list[str], exit_zero: bool) -> int:
-    if errors or any(has_internal_error(result.diagnostics) for result in results):
+def _exit_code(tally: Tally, errors: list[str], exit_zero: bool) -> int:
+    if errors or tally.internal_error:
         return EXIT_ERROR
     if exit_zero:
         return EXIT_CLEAN
-    return EXIT_PROBLEMS if any(result.diagnostics for result in results) else EXIT_CLEAN
+    return EXIT_PROBLEMS if tally.problems else EXIT_CLEAN
 
 
 def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode: FixMode, verb: str, jobs: int, no_cache: bool) -> None:
@@ -192,37 +223,60 @@ def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode
     cache = None if no_cache else Cache(config.root, config.fingerprint())
     files, stdin, errors = _targets(paths, config, stdin_alone=not diff)
     _report_path_errors(errors)
-    outcomes: list[FixResult] = []
+    outcomes: Iterable[FixResult] = fix_files(linter, files, jobs, mode, cache)
     if stdin:
         display, path = _stdin_display(stdin_filename)
         outcome = fix_file(linter, path, display, FixMode(mode.unsafe, False, mode.codes), sys.stdin.buffer.read())
-        outcomes.append(outcome)
         if not diff:
             sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else outcome.original or b"")
             sys.stdout.flush()
-    outcomes.extend(fix_files(linter, files, jobs, mode, cache))
-    for outcome in outcomes:
-        if outcome.message:
-            click.echo(f"postlint: {sanitize(outcome.message)}", err=True)
-    results = [outcome.result for outcome in outcomes]
-    changed = [outcome for outcome in outcomes if outcome.fixed is not None]
+        outcomes = itertools.chain([outcome], outcomes)
+    changes = _Changes()
+
+    def results() -> Iterator[FileResult]:
+        """Each outcome's result, once its refusal and (with ``diff``) its diff are printed."""
+        for outcome in outcomes:
+            if outcome.message:
+                click.echo(f"postlint: {sanitize(outcome.message)}", err=True)
+            changes.add(outcome)
+            if diff and outcome.fixed is not None:
+                click.echo(sanitize_diff(outcome.diff()), nl=False)
+            yield outcome.result
+
     if diff:
-        for outcome in changed:
-            click.echo(sanitize_diff(outcome.diff()), nl=False)
+        tally = Tally.of(results())
         if not quiet:
-            count = sum(outcome.result.fixed for outcome in changed)
-            click.echo(f"Would fix {count} problem{'s' * (count != 1)} in {len(changed)} file{'s' * (len(changed) != 1)}.", err=True)
-        internal = errors or any(has_internal_error(result.diagnostics) for result in results)
-        sys.exit(EXIT_ERROR if internal else EXIT_PROBLEMS if changed else EXIT_CLEAN)
-    refused = [outcome for outcome in outcomes if outcome.message]
-    if not stdin:
-        _emit(results, output_format, False, quiet, unsafe=mode.unsafe)
+            count, files_changed = changes.fixes, changes.files
+            click.echo(f"Would fix {count} problem{'s' * (count != 1)} in {files_changed} file{'s' * (files_changed != 1)}.", err=True)
+        internal = errors or tally.internal_error
+        sys.exit(EXIT_ERROR if internal else EXIT_PROBLEMS if changes.files else EXIT_CLEAN)
+    tally = Tally.of(results()) if stdin else _emit(results(), output_format, False, quiet, unsafe=mode.unsafe)
     if not quiet:
-        fixed = sum(result.fixed for result in results if result.written)
-        written = sum(1 for result in results if result.written)
+        fixed, written = changes.written_fixes, changes.written
         click.echo(f"{verb} {fixed} problem{'s' * (fixed != 1)} in {written} file{'s' * (written != 1)}.", err=True)
-    code = _exit_code(results, errors, False)
-    sys.exit(max(code, EXIT_PROBLEMS) if refused else code)
+    code = _exit_code(tally, errors, False)
+    sys.exit(max(code, EXIT_PROBLEMS) if changes.refused else code)
+
+
+@dataclass
+class _Changes:
+    """What a fix run changed (or, with ``--diff``, would change), counted as outcomes go by."""
+
+    files: int = 0  # with a fixed text
+    fixes: int = 0  # applied in those files
+    written: int = 0
+    written_fixes: int = 0
+    refused: int = 0  # files not written, with a message saying why
+
+    def add(self, outcome: FixResult) -> None:
+        if outcome.fixed is not None:
+            self.files += 1
+            self.fixes += outcome.result.fixed
+        if outcome.result.written:
+            self.written += 1
+            self.written_fixes += outcome.result.fixed
+        if outcome.message:
+            self.refused += 1
 
 
 def sanitize_diff(text: str) -> str:

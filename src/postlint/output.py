@@ -8,15 +8,15 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import click
 
 from postlint import __version__
 from postlint.config import ENGINE_CODES
 from postlint.diagnostics import Diagnostic, Safety
-from postlint.engine import FileResult
+from postlint.engine import INTERNAL_ERROR, FileResult
 from postlint.rule import Rule, all_rules
 from postlint.ruledocs import doc_uri
 
@@ -139,29 +139,114 @@ def _header(item: Located, color: bool) -> str:
     return f"{location} {code} {_one_line(item.diagnostic.message)}"
 
 
-def format_text(results: list[FileResult], color: bool = False, concise: bool = False) -> str:
-    out: list[str] = []
-    for result in results:
-        for item in locate(result):
-            out.append(_header(item, color))
-            if concise:
-                continue
-            out.extend(_code_frame(result, item, color))
+def text_of(result: FileResult, color: bool = False, concise: bool = False) -> str:
+    """One file's part of the text format ("" for a clean file); files' parts are joined by a
+    blank line (concise: directly)."""
+    blocks: list[str] = []
+    for item in locate(result):
+        lines = [_header(item, color)]
+        if not concise:
+            lines.extend(_code_frame(result, item, color))
             hint = _fix_hint(item.diagnostic)
             if hint:
-                out.append(f"{' ' * len(str(item.line))} = {hint}")
-            out.append("")
-    return "\n".join(out) + ("\n" if out and concise else "")
+                lines.append(f"{' ' * len(str(item.line))} = {hint}")
+        blocks.append("\n".join(lines) + "\n")
+    return ("" if concise else "\n").join(blocks)
 
 
-def summary(results: list[FileResult], unsafe_fixes: bool = False) -> str:
-    diagnostics = [diagnostic for result in results for diagnostic in result.diagnostics]
-    if not diagnostics:
-        return f"All checks passed ({_files(len(results))} checked)."
-    files = sum(1 for result in results if result.diagnostics)
-    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safety is Safety.SAFE)
-    unsafe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safety is Safety.UNSAFE)
-    line = f"Found {_plural(len(diagnostics), 'problem')} in {_files(files)} ({_files(len(results))} checked)."
+def github_of(result: FileResult) -> str:
+    """One file's workflow commands, one a line."""
+    out = []
+    for item in locate(result):
+        diagnostic = item.diagnostic
+        level = {"error": "error", "warning": "warning", "info": "notice"}[diagnostic.severity.value]
+        properties = ",".join(
+            [
+                f"file={_github_escape(result.path, True)}",
+                f"line={item.line}",
+                f"col={item.column}",
+                f"endLine={item.end_line}",
+                f"endColumn={item.end_column}",
+                f"title={_github_escape('postlint ' + diagnostic.code, True)}",
+            ]
+        )
+        out.append(f"::{level} {properties}::{_github_escape(diagnostic.code + ' ' + diagnostic.message)}\n")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class LineFormat:
+    """A format written file by file as results arrive, so a run need not hold them all:
+    ``render`` gives one file's part ("" when it has nothing), ``separator`` goes between parts;
+    a ``summarised`` format ends with the run's summary."""
+
+    render: Callable[[FileResult], str]
+    separator: str = ""
+    summarised: bool = True
+
+    def join(self, results: Iterable[FileResult]) -> str:
+        return self.separator.join(part for part in map(self.render, results) if part)
+
+
+def line_format(name: str, color: bool = False) -> LineFormat | None:
+    """The format ``name`` when it can be written file by file (JSON, SARIF and JUnit are whole
+    documents), else None."""
+    if name == "text":
+        return LineFormat(functools.partial(text_of, color=color), "\n")
+    if name == "concise":
+        return LineFormat(functools.partial(text_of, color=color, concise=True))
+    if name == "github":
+        return LineFormat(github_of, summarised=False)
+    return None
+
+
+def format_text(results: Iterable[FileResult], color: bool = False, concise: bool = False) -> str:
+    return line_format("concise" if concise else "text", color).join(results)
+
+
+@dataclass
+class Tally:
+    """What a run's summary, statistics and exit code need, counted as its results go by."""
+
+    files: int = 0
+    files_with_problems: int = 0
+    problems: int = 0
+    safe_fixes: int = 0
+    unsafe_fixes: int = 0
+    internal_error: bool = False
+    by_code: Counter[str] = field(default_factory=Counter)
+    fixable_codes: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, results: Iterable[FileResult]) -> Tally:
+        tally = cls()
+        for result in results:
+            tally.add(result)
+        return tally
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        if not result.diagnostics:
+            return
+        self.files_with_problems += 1
+        self.problems += len(result.diagnostics)
+        for diagnostic in result.diagnostics:
+            self.by_code[diagnostic.code] += 1
+            if diagnostic.code == INTERNAL_ERROR:
+                self.internal_error = True
+            if diagnostic.fix is not None:
+                self.fixable_codes.add(diagnostic.code)
+                if diagnostic.fix.safety is Safety.SAFE:
+                    self.safe_fixes += 1
+                else:
+                    self.unsafe_fixes += 1
+
+
+def summary(tally: Tally, unsafe_fixes: bool = False) -> str:
+    if not tally.problems:
+        return f"All checks passed ({_files(tally.files)} checked)."
+    safe, unsafe = tally.safe_fixes, tally.unsafe_fixes
+    line = f"Found {_plural(tally.problems, 'problem')} in {_files(tally.files_with_problems)} ({_files(tally.files)} checked)."
     if safe or (unsafe and unsafe_fixes):
         fixable = safe + (unsafe if unsafe_fixes else 0)
         line += f"\n[*] {fixable} fixable with `postlint fix{' --unsafe-fixes' if unsafe_fixes else ''}`."
@@ -178,17 +263,11 @@ def _files(count: int) -> str:
     return _plural(count, "file")
 
 
-def statistics(results: list[FileResult], as_json: bool = False) -> str:
+def statistics(tally: Tally, as_json: bool = False) -> str:
     """Problems counted by rule, most frequent first, as a table or (``as_json``) a JSON list."""
     rules = all_rules()
-    counts = Counter(diagnostic.code for result in results for diagnostic in result.diagnostics)
-    fixable = {
-        diagnostic.code
-        for result in results
-        for diagnostic in result.diagnostics
-        if diagnostic.fix is not None
-    }
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ordered = sorted(tally.by_code.items(), key=lambda item: (-item[1], item[0]))
+    fixable = tally.fixable_codes
     if as_json:
         items = [
             {"code": code, "name": rules[code].name if code in rules else "postlint", "count": count, "fixable": code in fixable}
@@ -302,24 +381,8 @@ def _github_escape(value: str, property_value: bool = False) -> str:
     return sanitize(value)
 
 
-def format_github(results: list[FileResult]) -> str:
-    out = []
-    for result in results:
-        for item in locate(result):
-            diagnostic = item.diagnostic
-            level = {"error": "error", "warning": "warning", "info": "notice"}[diagnostic.severity.value]
-            properties = ",".join(
-                [
-                    f"file={_github_escape(result.path, True)}",
-                    f"line={item.line}",
-                    f"col={item.column}",
-                    f"endLine={item.end_line}",
-                    f"endColumn={item.end_column}",
-                    f"title={_github_escape('postlint ' + diagnostic.code, True)}",
-                ]
-            )
-            out.append(f"::{level} {properties}::{_github_escape(diagnostic.code + ' ' + diagnostic.message)}")
-    return "\n".join(out) + ("\n" if out else "")
+def format_github(results: Iterable[FileResult]) -> str:
+    return line_format("github").join(results)
 
 
 def _sarif_level(diagnostic: Diagnostic) -> str:
@@ -447,9 +510,9 @@ def format_junit(results: list[FileResult]) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
 
 
-FORMATTERS: dict[str, Callable[[list[FileResult]], str]] = {
+# Formats that are one document, written once every result is in (the others: ``line_format``).
+DOCUMENT_FORMATTERS: dict[str, Callable[[list[FileResult]], str]] = {
     "json": format_json,
-    "github": format_github,
     "sarif": format_sarif,
     "junit": format_junit,
 }
