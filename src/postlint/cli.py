@@ -310,35 +310,34 @@ def format_command(config: Config, paths, stdin_filename, check_only, diff, jobs
     files, stdin, errors = _targets(paths, config, stdin_alone=not (check_only or diff))
     _report_path_errors(errors)
     mode = FixMode(unsafe=False, write=not (check_only or diff), codes=codes)
-    outcomes: list[FixResult] = []
+    outcomes: Iterable[FixResult] = fix_files(linter, files, jobs, mode)
     if stdin:
         display, path = _stdin_display(stdin_filename)
         outcome = fix_file(linter, path, display, FixMode(False, False, codes), sys.stdin.buffer.read())
-        outcomes.append(outcome)
         if not (check_only or diff):
             sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else outcome.original or b"")
-    outcomes.extend(fix_files(linter, files, jobs, mode))
-    changed = [outcome for outcome in outcomes if outcome.fixed is not None]
-    for outcome in outcomes:
+        outcomes = itertools.chain([outcome], outcomes)
+    changes = _Changes()
+    files_seen = unreadable = 0
+    for outcome in outcomes:  # reported as they arrive: a run keeps none of them
+        files_seen += 1
+        changes.add(outcome)
         if outcome.message:
             click.echo(f"postlint: {sanitize(outcome.message)}", err=True)
-    if diff:
-        for outcome in changed:
+        if outcome.fixed is not None and diff:
             click.echo(sanitize_diff(outcome.diff()), nl=False)
-    elif check_only:
-        for outcome in changed:
+        elif outcome.fixed is not None and check_only:
             click.echo(f"Would reformat: {sanitize(outcome.result.path)}")
-    unreadable = [outcome for outcome in outcomes if outcome.result.error is not None]
-    for outcome in unreadable:
-        click.echo(f"postlint: {sanitize(outcome.result.path)}: {sanitize(outcome.result.error or '')}", err=True)
+        if outcome.result.error is not None:
+            unreadable += 1
+            click.echo(f"postlint: {sanitize(outcome.result.path)}: {sanitize(outcome.result.error)}", err=True)
     if not stdin:
-        written = sum(1 for outcome in outcomes if outcome.result.written)
         verb = "would be reformatted" if (check_only or diff) else "reformatted"
-        count = len(changed) if (check_only or diff) else written
-        click.echo(f"{count} file{'s' * (count != 1)} {verb}, {len(outcomes) - count} left unchanged.", err=True)
+        count = changes.files if (check_only or diff) else changes.written
+        click.echo(f"{count} file{'s' * (count != 1)} {verb}, {files_seen - count} left unchanged.", err=True)
     if errors or unreadable:
         sys.exit(EXIT_ERROR)
-    if (check_only or diff) and changed or any(outcome.message for outcome in outcomes):
+    if (check_only or diff) and changes.files or changes.refused:
         sys.exit(EXIT_PROBLEMS)
     sys.exit(EXIT_CLEAN)
 
