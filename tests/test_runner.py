@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,11 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from postlint import runner
 from postlint.cli import main
+from postlint.config import load_config
 from postlint.document import Post
+from postlint.engine import Linter
 from postlint.output import FORMATS
 from postlint.runner import PARALLEL_THRESHOLD, unified_diff
 
@@ -185,3 +190,37 @@ def test_a_cached_post_with_only_unsafe_fixes_is_fixed_by_unsafe_fixes(tmp_path,
     assert run(tmp_path, "fix", "--select", "ST002", "--unsafe-fixes", "a.md")[0] == 0
     assert post.read_text(encoding="utf-8") == text.replace("#ff0001", "#ee2323")
     assert parsed == ["a.md"]
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the workers must inherit the patch")
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_a_run_stopped_early_leaves_the_queued_files(command, tmp_path, monkeypatch):
+    """A reader that stops reading (``postlint check | head``) stops the workers: the files still
+    queued are not checked, only those already in the workers' hands."""
+    count = 600
+    for index in range(count):
+        (tmp_path / f"post{index:03}.md").write_text("---\ntitle: t\n---\n<p>x</p>\n", encoding="utf-8")
+    log = tmp_path / "checked.log"
+
+    def logged(function):
+        def wrapper(linter, path, *args, **kwargs):
+            time.sleep(0.002)  # the first chunk does not finish before the rest is queued
+            with open(log, "a", encoding="utf-8") as stream:
+                stream.write(f"{path}\n")
+            return function(linter, path, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(runner, "check_file", logged(runner.check_file))
+    monkeypatch.setattr(runner, "fix_file", logged(runner.fix_file))
+    files = sorted(tmp_path.glob("*.md"))
+    linter = Linter(load_config(cwd=tmp_path))
+    if command == "check":
+        results = runner.check_files(linter, files, 2)
+    else:
+        results = runner.fix_files(linter, files, 2, runner.FixMode(write=False))
+    next(results)
+    results.close()
+    checked = log.read_text(encoding="utf-8").splitlines()
+    assert len(set(checked)) == len(checked)
+    assert 0 < len(checked) < count / 2

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,14 +136,16 @@ def check(config: Config, paths, stdin_filename, output_format, show_statistics,
     cache = None if no_cache else Cache(config.root, config.fingerprint())
     files, stdin, errors = _targets(paths, config)
     _report_path_errors(errors)
-    results: Iterable[FileResult] = check_files(linter, files, jobs, cache)
+    checking = check_files(linter, files, jobs, cache)
+    results: Iterable[FileResult] = checking
     progress = _progress_shown(len(files), output_format)
     if progress:
         results = _with_progress(results, len(files))
     if stdin:
         display, path = _stdin_display(stdin_filename)
         results = itertools.chain([check_bytes(linter, sys.stdin.buffer.read(), display, path)], results)
-    tally = _emit(results, output_format, show_statistics, quiet, hold=progress and sys.stdout.isatty())
+    with closing(checking):  # a report stopped early (its pipe closed, Ctrl-C) stops the checking
+        tally = _emit(results, output_format, show_statistics, quiet, hold=progress and sys.stdout.isatty())
     if not tally.files and not errors and not quiet:
         click.echo("No posts found (looked for *.md, *.markdown, *.html).", err=True)
     sys.exit(_exit_code(tally, errors, exit_zero))
@@ -223,7 +226,8 @@ def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode
     cache = None if no_cache else Cache(config.root, config.fingerprint())
     files, stdin, errors = _targets(paths, config, stdin_alone=not diff)
     _report_path_errors(errors)
-    outcomes: Iterable[FixResult] = fix_files(linter, files, jobs, mode, cache)
+    fixing = fix_files(linter, files, jobs, mode, cache)
+    outcomes: Iterable[FixResult] = fixing
     if stdin:
         display, path = _stdin_display(stdin_filename)
         outcome = fix_file(linter, path, display, FixMode(mode.unsafe, False, mode.codes), sys.stdin.buffer.read())
@@ -244,13 +248,15 @@ def _fix_command(config, paths, stdin_filename, output_format, quiet, diff, mode
             yield outcome.result
 
     if diff:
-        tally = Tally.of(results())
+        with closing(fixing):
+            tally = Tally.of(results())
         if not quiet:
             count, files_changed = changes.fixes, changes.files
             click.echo(f"Would fix {count} problem{'s' * (count != 1)} in {files_changed} file{'s' * (files_changed != 1)}.", err=True)
         internal = errors or tally.internal_error
         sys.exit(EXIT_ERROR if internal else EXIT_PROBLEMS if changes.files else EXIT_CLEAN)
-    tally = Tally.of(results()) if stdin else _emit(results(), output_format, False, quiet, unsafe=mode.unsafe)
+    with closing(fixing):
+        tally = Tally.of(results()) if stdin else _emit(results(), output_format, False, quiet, unsafe=mode.unsafe)
     if not quiet:
         fixed, written = changes.written_fixes, changes.written
         click.echo(f"{verb} {fixed} problem{'s' * (fixed != 1)} in {written} file{'s' * (written != 1)}.", err=True)
@@ -310,7 +316,8 @@ def format_command(config: Config, paths, stdin_filename, check_only, diff, jobs
     files, stdin, errors = _targets(paths, config, stdin_alone=not (check_only or diff))
     _report_path_errors(errors)
     mode = FixMode(unsafe=False, write=not (check_only or diff), codes=codes)
-    outcomes: Iterable[FixResult] = fix_files(linter, files, jobs, mode)
+    fixing = fix_files(linter, files, jobs, mode)
+    outcomes: Iterable[FixResult] = fixing
     if stdin:
         display, path = _stdin_display(stdin_filename)
         outcome = fix_file(linter, path, display, FixMode(False, False, codes), sys.stdin.buffer.read())
@@ -319,18 +326,19 @@ def format_command(config: Config, paths, stdin_filename, check_only, diff, jobs
         outcomes = itertools.chain([outcome], outcomes)
     changes = _Changes()
     files_seen = unreadable = 0
-    for outcome in outcomes:  # reported as they arrive: a run keeps none of them
-        files_seen += 1
-        changes.add(outcome)
-        if outcome.message:
-            click.echo(f"postlint: {sanitize(outcome.message)}", err=True)
-        if outcome.fixed is not None and diff:
-            click.echo(sanitize_diff(outcome.diff()), nl=False)
-        elif outcome.fixed is not None and check_only:
-            click.echo(f"Would reformat: {sanitize(outcome.result.path)}")
-        if outcome.result.error is not None:
-            unreadable += 1
-            click.echo(f"postlint: {sanitize(outcome.result.path)}: {sanitize(outcome.result.error)}", err=True)
+    with closing(fixing):
+        for outcome in outcomes:  # reported as they arrive: a run keeps none of them
+            files_seen += 1
+            changes.add(outcome)
+            if outcome.message:
+                click.echo(f"postlint: {sanitize(outcome.message)}", err=True)
+            if outcome.fixed is not None and diff:
+                click.echo(sanitize_diff(outcome.diff()), nl=False)
+            elif outcome.fixed is not None and check_only:
+                click.echo(f"Would reformat: {sanitize(outcome.result.path)}")
+            if outcome.result.error is not None:
+                unreadable += 1
+                click.echo(f"postlint: {sanitize(outcome.result.path)}: {sanitize(outcome.result.error)}", err=True)
     if not stdin:
         verb = "would be reformatted" if (check_only or diff) else "reformatted"
         count = changes.files if (check_only or diff) else changes.written

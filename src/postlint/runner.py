@@ -6,6 +6,7 @@ import difflib
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
@@ -226,7 +227,8 @@ def _fix_in_worker(task: tuple[Path, FixMode]) -> FixResult:
     return outcome
 
 
-def _pool(linter: Linter, jobs: int, cache: Cache | None = None) -> ProcessPoolExecutor:
+@contextmanager
+def _pool(linter: Linter, jobs: int, cache: Cache | None = None) -> Iterator[ProcessPoolExecutor]:
     # Imported here: most runs that need no pool (warm, few files) would pay 12 ms for them.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -235,7 +237,13 @@ def _pool(linter: Linter, jobs: int, cache: Cache | None = None) -> ProcessPoolE
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     initargs = (linter.config, linter.only, cache)
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs)
+    try:
+        yield pool
+    finally:
+        # A run stopped early (its output pipe closed, Ctrl-C) does not wait for the files still
+        # queued, only for those in the workers' hands.
+        pool.shutdown(cancel_futures=True)
 
 
 def _chunk(count: int, jobs: int) -> int:
