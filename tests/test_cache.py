@@ -136,3 +136,10 @@ def test_two_runs_sharing_a_cache_never_see_a_torn_file(tmp_path):
     assert len(reloaded.entries) == 40  # the last writer wins, whole
     results = list(check_files(linter, files, 2, reloaded))
     assert [bool(result.diagnostics) for result in results] == [bool(index % 2) for index in range(80)]
+
+
+@pytest.mark.parametrize("count", [0, 1, cache_module._BATCH - 1, cache_module._BATCH, 2 * cache_module._BATCH + 3])
+def test_the_cache_is_written_as_one_json_document_in_parts(count):
+    entries = {f"/posts/{index}.md": [f"{index:032x}", [["SRC003", "rel \"x\" 값", 1, 2, "error", None]], [[], []], None] for index in range(count)}
+    encoded = "".join(cache_module._encoded(entries))
+    assert encoded == json.dumps(entries, ensure_ascii=False, separators=(",", ":"))

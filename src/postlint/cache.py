@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from postlint import __version__
@@ -87,19 +88,33 @@ class Cache:
             ignore = self.directory / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Created by postlint.\n*\n", encoding="utf-8")
-            # dumps, not dump: only the one-shot encoder is the C one.
-            encoded = json.dumps(self.entries, ensure_ascii=False, separators=(",", ":"))
             with interruptions_deferred():
                 descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=self.directory)
                 try:
                     with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-                        stream.write(encoded)
+                        for part in _encoded(self.entries):
+                            stream.write(part)
                     os.replace(temporary, self.path)
                 except BaseException:
                     Path(temporary).unlink(missing_ok=True)
                     raise
         except OSError:
             pass  # a read-only checkout still gets its results, just not cached
+
+
+_BATCH = 1000  # entries encoded at a time
+
+
+def _encoded(entries: dict[str, list]) -> Iterator[str]:
+    """``json.dumps(entries)``, compact, in parts of a thousand entries: the whole text at once
+    would hold a second copy of the cache in memory. ``dumps`` per batch, not ``dump``: only the
+    one-shot encoder is the C one."""
+    items = list(entries.items())
+    yield "{"
+    for start in range(0, len(items), _BATCH):
+        batch = json.dumps(dict(items[start : start + _BATCH]), ensure_ascii=False, separators=(",", ":"))
+        yield ("," if start else "") + batch[1:-1]
+    yield "}"
 
 
 def _encode(diagnostic: Diagnostic) -> list:
