@@ -297,6 +297,17 @@ def tool_version(argv: list[str]) -> str:
     return text[0].strip() if text else "?"
 
 
+def stage_costs(python: str, corpus: Path) -> dict[str, float] | None:
+    """Per-post milliseconds of postlint's stages on the original posts (``stages.py``), or None
+    when that Python cannot import postlint."""
+    script = Path(__file__).resolve().parent / "stages.py"
+    log("bench: timing postlint's stages in one process")
+    result = subprocess.run([python, str(script), str(corpus), "--json", "--rounds", "3"], capture_output=True, text=True)
+    if result.returncode != 0:
+        return None
+    return json.loads(result.stdout)
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -544,6 +555,19 @@ def main() -> int:
                 ratio *= megabytes / (big_size / 1e6)
                 lines.append(
                     f"- one {big_mb} MB post, cost per MB / the corpus's at `--jobs 1` (same rounds): {ratio:.2f} (proportional: ~1)"
+                )
+        stages = stage_costs(python, corpus)
+        if stages is None:
+            notes.append("benchmarks/stages.py could not import postlint with the baseline's Python: no stage costs.")
+        else:
+            listed = ", ".join(f"{stage} {value:.3f}" for stage, value in stages.items() if stage != "total")
+            lines.append(f"- one core's ms per post, by stage (benchmarks/stages.py, {len(posts)} posts): {listed}; total {stages['total']:.3f}")
+            base = median_of(baseline)
+            if base is not None:
+                budget = 1000 * 2 * base * (os.cpu_count() or 1) / len(files)
+                lines.append(
+                    f"- cold ≤ 2× baseline leaves at most {budget:.3f} ms of one core per post on {os.cpu_count()} cores "
+                    "(2 × baseline × cores / posts, with nothing for start-up)"
                 )
         lines = [line for line in lines if line]
         if lines:
