@@ -222,9 +222,7 @@ def _check_in_worker(path: Path) -> FileResult:
 def _fix_in_worker(task: tuple[Path, FixMode]) -> FixResult:
     assert _worker_linter is not None
     path, mode = task
-    outcome = fix_file(_worker_linter, path, str(path), mode, cache=_worker_cache)
-    outcome.result.drop_post()
-    return outcome
+    return _dropped(fix_file(_worker_linter, path, str(path), mode, cache=_worker_cache))
 
 
 @contextmanager
