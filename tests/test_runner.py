@@ -131,9 +131,9 @@ def _counting_parses(monkeypatch) -> list[str]:
     parsed: list[str] = []
     real = Post.from_bytes.__func__
 
-    def from_bytes(cls, data, display="<post>"):
+    def from_bytes(cls, data, display="<post>", renderer=None):
         parsed.append(display)
-        return real(cls, data, display)
+        return real(cls, data, display, renderer)
 
     monkeypatch.setattr(Post, "from_bytes", classmethod(from_bytes))
     return parsed

@@ -28,8 +28,11 @@ CACHE_DIRECTORY = ".postlint_cache"
 _SETTLED_NS = 2_000_000_000
 
 
-def content_key(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+def content_key(data: bytes, renderer: str = "") -> str:
+    """Identifies what a lint result depends on besides the settings: the file's bytes and the
+    renderer found for it (a site's ``_config.yml`` can change it without the post changing)."""
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return f"{digest}/{renderer}" if renderer else digest
 
 
 def stat_signature(stat: os.stat_result) -> list[int] | None:
@@ -64,11 +67,15 @@ class Cache:
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
-    def get_unchanged(self, path: str, signature: list[int] | None) -> tuple[str, list[Diagnostic], Excerpt] | None:
+    def get_unchanged(
+        self, path: str, signature: list[int] | None, renderer: str = ""
+    ) -> tuple[str, list[Diagnostic], Excerpt] | None:
         """The content key, diagnostics and excerpt of a file whose stat shows it unchanged since
-        it was cached, without reading it."""
+        it was cached (and whose renderer is the same), without reading it."""
         entry = self.entries.get(path)
         if signature is None or not entry or len(entry) < 4 or entry[3] != signature:
+            return None
+        if not str(entry[0]).endswith(f"/{renderer}" if renderer else ""):
             return None
         cached = self.get(path, entry[0])
         return None if cached is None else (entry[0], *cached)

@@ -77,6 +77,7 @@ def _override(config: Config, select: list[str], extend_select: list[str], ignor
         exclude=config.exclude,
         per_file_ignores=config.per_file_ignores,
         rule_options=config.rule_options,
+        markdown=config.markdown,
     )
 
 

@@ -20,7 +20,7 @@ ENGINE_CODES = {
     "PL003": "a fix was not applied: it did not converge or it would have lost text",
     "PL100": "unused suppression comment",
 }
-_KEYS = {"select", "ignore", "extend-select", "exclude", "per-file-ignores", "rules"}
+_KEYS = {"select", "ignore", "extend-select", "exclude", "per-file-ignores", "rules", "markdown"}
 
 
 class ConfigError(Exception):
@@ -37,6 +37,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    markdown: str | None = None  # the renderer, when set; else found from the site (renderer.py)
 
     def __post_init__(self) -> None:
         for selector in [*self.select, *self.extend_select, *self.ignore]:
@@ -88,6 +89,7 @@ class Config:
             "ignore": self.ignore,
             "per-file-ignores": self.per_file_ignores,
             "rules": self.rule_options,
+            "markdown": self.markdown,
         }
         return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -168,6 +170,7 @@ def config_from_mapping(data: dict[str, Any], root: Path, source: Path | None = 
             exclude=_string_list(data, "exclude", [], where),
             per_file_ignores=_per_file_ignores(data.get("per-file-ignores", {}), where),
             rule_options=_rule_options(data.get("rules", {}), where),
+            markdown=_markdown(data.get("markdown"), where),
         )
     except ConfigError as error:
         message = str(error)
@@ -179,6 +182,16 @@ def _string_list(data: dict[str, Any], key: str, default: list[str], where: str)
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where}: {key!r} must be a list of strings, got {value!r}")
     return list(value)
+
+
+def _markdown(value: Any, where: str) -> str | None:
+    from postlint.renderer import RENDERERS
+
+    if value is None:
+        return None
+    if value not in RENDERERS:
+        raise ConfigError(f"{where}: 'markdown' must be one of {', '.join(map(repr, RENDERERS))}, got {value!r}")
+    return value
 
 
 def _per_file_ignores(value: Any, where: str) -> dict[str, list[str]]:

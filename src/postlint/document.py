@@ -122,20 +122,23 @@ class Excerpt:
 class Post:
     """One post: the text every rule reads, and structures built from it on first use."""
 
-    def __init__(self, text: str, path: str = "<stdin>", bom: bool = False):
+    def __init__(self, text: str, path: str = "<stdin>", bom: bool = False, renderer=None):
+        from postlint.renderer import DEFAULT
+
         self.text = text
         self.path = path
         self.bom = bom
+        self.renderer = renderer or DEFAULT  # how the site turns the body into HTML
 
     @classmethod
-    def from_bytes(cls, data: bytes, path: str = "<stdin>") -> Post:
+    def from_bytes(cls, data: bytes, path: str = "<stdin>", renderer=None) -> Post:
         text, bom = decode(data)
-        return cls(text, path, bom)
+        return cls(text, path, bom, renderer)
 
     def edited(self, text: str, first_edit: int) -> Post:
         """The post with its text replaced by ``text``, edited from offset ``first_edit`` on: a
         front matter wholly before that is the same and is not parsed again."""
-        post = Post(text, self.path, self.bom)
+        post = Post(text, self.path, self.bom, self.renderer)
         front_matter = self.front_matter
         if front_matter is not None and front_matter.terminated and first_edit >= front_matter.end:
             post.__dict__["front_matter"] = front_matter  # the cached_property's slot
@@ -164,7 +167,7 @@ class Post:
     def markdown(self):
         from postlint.markdown import scan_blocks
 
-        return scan_blocks(self.text, self.body_start)
+        return scan_blocks(self.text, self.body_start, self.renderer)
 
     @cached_property
     def html(self):

@@ -11,6 +11,7 @@ from typing import Any
 from postlint.config import Config
 from postlint.diagnostics import Diagnostic, Severity
 from postlint.document import Excerpt, LineIndex, Post
+from postlint.renderer import Renderer, RendererResolver
 from postlint.rule import Rule
 from postlint.suppress import UNUSED_CODE, find_suppressions
 
@@ -30,6 +31,15 @@ class Linter:
     def enabled_codes(self) -> set[str]:
         enabled = set(self.config.enabled_codes())
         return enabled if self.only is None else enabled & self.only
+
+    @cached_property
+    def renderers(self) -> RendererResolver:
+        source = str(self.config.source) if self.config.source is not None else "the command line"
+        return RendererResolver(self.config.markdown, source)
+
+    def renderer_for(self, path: Path | None) -> Renderer:
+        """The renderer of the post at ``path`` (None: a post read from stdin, in this directory)."""
+        return self.renderers.for_path(path if path is not None else Path.cwd() / "stdin.md")
 
     @cached_property
     def rules(self) -> list[tuple[Rule, dict[str, Any]]]:

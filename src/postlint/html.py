@@ -13,6 +13,7 @@ import html as html_lib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from heapq import heappop, heappush
 from operator import attrgetter
 
 from postlint.markdown import TEXT, Blocks
@@ -116,6 +117,7 @@ class Text:
     end: int
     code: bool = False  # inside code (Markdown code, <pre>, <code>) or a raw-text element
     markdown: bool = False  # in a Markdown text block, where inline Markdown is rendered
+    shown: bool = False  # a tag or comment the renderer prints as text (kramdown: ``</div>`` it cannot place)
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -182,7 +184,7 @@ class Unclosed:
 
     element: Element
     at: int
-    reason: str  # "parent" (an ancestor's end tag), "block" (end of a Markdown block), "eof"
+    reason: str  # "parent" (an ancestor's end tag), "block" (end of a Markdown block), "eof", "renderer" (kramdown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +214,8 @@ class Html:
     misnested: list[Misnested]
     mismatched: list[Mismatched]
     stray_end_tags: list[Tag]
+    # Tags and comments the renderer prints as text (in ``tokens`` they are Text, ``shown``).
+    shown: list[Tag | Comment | Declaration] = field(default_factory=list)
 
     def tags(self) -> list[Tag]:
         return [token for token in self.tokens if type(token) is Tag]
@@ -222,7 +226,26 @@ class Html:
 
 def parse_html(text: str, blocks: Blocks) -> Html:
     tokens = tokenize(text, blocks)
-    return _build(tokens, text, blocks)
+    shown: list[Tag | Comment | Declaration] = []
+    if blocks.markup is not None:
+        tokens = _shown_as_text(tokens, blocks, shown)
+    html = _build(tokens, text, blocks)
+    html.shown = shown
+    return html
+
+
+def _shown_as_text(tokens: list[Token], blocks: Blocks, shown: list) -> list[Token]:
+    """Tags and comments the renderer does not pass on as markup become text a reader sees."""
+    out: list[Token] = []
+    for token in tokens:
+        kind = type(token)
+        if (kind is Tag or kind is Comment or kind is Declaration) and not blocks.is_markup(token.start):
+            shown.append(token)
+            markdown = blocks.block_at(token.start)
+            out.append(Text(token.start, token.end, markdown=markdown is not None and markdown.kind == TEXT, shown=True))
+        else:
+            out.append(token)
+    return out
 
 
 # --- tokenizer -------------------------------------------------------------------------------
@@ -497,14 +520,18 @@ def _build(tokens: list[Token], text: str, blocks: Blocks) -> Html:
     # A stray end tag seen while ``element`` was the innermost open one: "<h3>…</h2>".
     pending_mismatch: dict[int, Tag] = {}
 
-    text_blocks = [block for block in blocks.blocks if block.kind == TEXT]
+    # CommonMark: leaving a Markdown text block closes the phrasing elements opened inside it.
+    # kramdown closes elements itself (``blocks.closings``), where it says.
+    closings = blocks.closings
+    text_blocks = [block for block in blocks.blocks if block.kind == TEXT] if not closings and blocks.markup is None else []
     block_index = 0
     block_floor: int | None = None  # stack depth when the current Markdown text block began
+    scheduled: list[tuple[int, int, Element]] = []  # heap: (where, -start, element) the renderer closes
 
     def close_implicitly(element: Element, at: int, reason: str) -> None:
         element.close = at
         element.closed_by = reason
-        if element.name in OPTIONAL_END or element.name in VOID_ELEMENTS:
+        if element.name in OPTIONAL_END or element.name in VOID_ELEMENTS or id(element) in renderer_closed:
             return
         mismatch = pending_mismatch.pop(id(element), None)
         if mismatch is not None:
@@ -516,9 +543,23 @@ def _build(tokens: list[Token], text: str, blocks: Blocks) -> Html:
         while len(stack) > depth:
             close_implicitly(stack.pop(), at, reason)
 
+    renderer_closed: set[int] = set()
+
+    def close_scheduled(until: int) -> None:
+        while scheduled and scheduled[0][0] <= until:
+            at, _, element = heappop(scheduled)
+            depth = _find_element(stack, element)
+            if depth is not None:
+                pop_to(depth + 1, at, "renderer")
+                stack.pop()
+                element.close = at
+                element.closed_by = "renderer"
+
     for token in tokens:
         if type(token) is not Tag:
             continue
+        if scheduled:
+            close_scheduled(token.start)
         # Leaving a Markdown text block closes the phrasing elements opened inside it.
         while block_index < len(text_blocks) and text_blocks[block_index].end <= token.start:
             if block_floor is not None:
@@ -556,6 +597,13 @@ def _build(tokens: list[Token], text: str, blocks: Blocks) -> Html:
                 element.closed_by = "end-tag"
             else:
                 stack.append(element)
+                closing = closings.get(token.start) if closings else None
+                if closing is not None:
+                    at, warned = closing
+                    heappush(scheduled, (at, -token.start, element))
+                    renderer_closed.add(id(element))
+                    if warned:
+                        unclosed.append(Unclosed(element, at, "renderer"))
             continue
 
         depth = _find_open(stack, name)
@@ -584,6 +632,8 @@ def _build(tokens: list[Token], text: str, blocks: Blocks) -> Html:
         element.closed_by = "end-tag"
         pending_mismatch.pop(id(element), None)
 
+    if scheduled:
+        close_scheduled(len(text))
     if block_floor is not None and block_index < len(text_blocks):
         _close_block(stack, block_floor, _content_end(text, text_blocks[block_index]), close_implicitly)
     pop_to(0, len(text.rstrip()), "eof")
@@ -592,6 +642,13 @@ def _build(tokens: list[Token], text: str, blocks: Blocks) -> Html:
     stray = [tag for tag in stray if id(tag) not in matched_strays]
     unclosed.sort(key=lambda item: item.element.start_tag.start)
     return Html(tokens, root, elements, unclosed, misnested, mismatched, stray)
+
+
+def _find_element(stack: list[Element], element: Element) -> int | None:
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth] is element:
+            return depth
+    return None
 
 
 def _find_open(stack: list[Element], name: str) -> int | None:

@@ -1,59 +1,24 @@
-"""The body's Markdown block structure, from one line-by-line pass.
+"""The body as the site's renderer reads it: one model, shared by every rule.
 
-Only what the rules need is recognised, with CommonMark's conditions: fenced and indented code,
-HTML blocks (the seven start conditions and their end conditions), list items, and the text blocks
-(paragraphs, headings, list items, block quotes) in which Markdown inline syntax is rendered.
-Inline code spans and Liquid tags are found inside those. A full Markdown parser would cost more
-than the rest of a lint run together, and none gives column positions.
+Which parts are code, raw HTML or Markdown text (where inline Markdown is rendered) depends on the
+renderer (``renderer.py``): kramdown (``kramdown.py``), CommonMark and goldmark
+(``commonmark.py``), or none (a ``.html`` post: all of it is HTML). The model also says what the
+renderer does to the markup: which ``<`` it passes on as markup (kramdown prints the rest as
+text), which elements it closes because their end tag never came, and, for kramdown, which
+characters the reader sees. Liquid tags are found whatever the renderer; rules leave them alone.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+
+from postlint.liquid import liquid_spans
+from postlint.renderer import DEFAULT, KRAMDOWN, NONE, Renderer
 
 CODE = "code"
 HTML = "html"
 TEXT = "text"
-
-_BLOCK_TAGS = (
-    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
-    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|"
-    "hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|"
-    "search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul"
-)
-_ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
-_HTML_START = re.compile(
-    r" {0,3}(?:"
-    r"(?P<raw><(?:script|pre|style|textarea)(?:[\s>]|$))"
-    r"|(?P<comment><!--)"
-    r"|(?P<pi><\?)"
-    r"|(?P<decl><![A-Za-z])"
-    r"|(?P<cdata><!\[CDATA\[)"
-    rf"|(?P<block></?(?:{_BLOCK_TAGS})(?:\s|/?>|$))"
-    rf"|(?P<tag>(?:<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$)"
-    r")",
-    re.IGNORECASE,
-)
-_HTML_END = {
-    "raw": re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE),
-    "comment": re.compile(r"-->"),
-    "pi": re.compile(r"\?>"),
-    "decl": re.compile(r">"),
-    "cdata": re.compile(r"\]\]>"),
-}
-_FENCE_OPEN = re.compile(r" {0,3}(`{3,}(?=[^`]*$)|~{3,})")
-_LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
-_THEMATIC_BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-_BLOCKQUOTE = re.compile(r" {0,3}>")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-# A line break followed by a blank line (group 1); "\r\n" is never split.
-_BREAK_THEN_BLANK_LINE = re.compile(r"(?>\r\n|\r|\n)([^\S\r\n]*(?:\r\n|\r|\n|\Z))")
-_BACKTICKS = re.compile(r"`+")
-_LIQUID_RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
-_LIQUID_RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 
 
 @dataclass(slots=True, unsafe_hash=True)  # not frozen: cheaper to build, and a post has hundreds
@@ -66,13 +31,24 @@ class Block:
 
 @dataclass(slots=True)
 class Blocks:
-    """The body's blocks in order, and the spans inside them that are code or Liquid."""
+    """The body's blocks in order, the spans inside them that are code or Liquid, and what the
+    renderer does with the markup."""
 
     body_start: int
+    renderer: Renderer = DEFAULT
     blocks: list[Block] = field(default_factory=list)
     inline_code: list[tuple[int, int]] = field(default_factory=list)
     liquid: list[tuple[int, int]] = field(default_factory=list)  # Liquid tags and raw regions
     liquid_raw: list[tuple[int, int]] = field(default_factory=list)  # ``{% raw %}…{% endraw %}``
+    # The "<" the renderer passes on as markup (tags, comments); None: every tag a browser reads.
+    markup: set[int] | None = None
+    # Regions passed to the browser as written (kramdown: processing instructions): every tag in
+    # them is markup.
+    passthrough: list[tuple[int, int]] = field(default_factory=list)
+    # Elements the renderer closes itself: start tag offset -> (where, whether it warns).
+    closings: dict[int, tuple[int, bool]] = field(default_factory=dict)
+    # kramdown: the characters the reader sees, as (start, end, kind) runs.
+    visible: list[tuple[int, int, str]] | None = None
     _starts: list[int] = field(default_factory=list)
     _opaque: list[tuple[int, int]] | None = None
     _code: list[tuple[int, int]] | None = None
@@ -87,7 +63,7 @@ class Blocks:
     def opaque(self) -> list[tuple[int, int]]:
         """Sorted, disjoint spans whose characters are not HTML or Markdown: code and Liquid."""
         if self._opaque is None:
-            self._opaque = _merge([*self.code_spans, *self.liquid])
+            self._opaque = merge([*self.code_spans, *self.liquid])
         return self._opaque
 
     @property
@@ -95,11 +71,17 @@ class Blocks:
         """Sorted, disjoint spans of code: code blocks, inline code, ``{% raw %}`` regions."""
         if self._code is None:
             blocks = [(block.start, block.end) for block in self.blocks if block.kind == CODE]
-            self._code = _merge([*blocks, *self.inline_code, *self.liquid_raw])
+            self._code = merge([*blocks, *self.inline_code, *self.liquid_raw])
         return self._code
 
+    def is_markup(self, offset: int) -> bool:
+        """Whether the renderer passes the tag or comment starting at ``offset`` on as markup."""
+        if self.markup is None or offset in self.markup:
+            return True
+        return any(start <= offset < end for start, end in self.passthrough)
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+
+def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -110,213 +92,63 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def scan_blocks(text: str, body_start: int) -> Blocks:
-    result = Blocks(body_start)
-    result.liquid, result.liquid_raw = _liquid_spans(text, body_start)
-    blocks = result.blocks
-    fence: tuple[str, int] | None = None  # (fence character, length) while inside a fence
-    html_end: re.Pattern | None = None  # end condition of the open HTML block; None = blank line
-    in_html = False
-    current: Block | None = None
-    last_was_list = False
-    position = body_start
-    length = len(text)
-    while position < length:
-        match = _LINE.match(text, position)
-        line_end = match.end()
-        line = text[position:line_end].rstrip("\r\n")
-        blank = not line.strip()
+def scan_blocks(text: str, body_start: int, renderer: Renderer = DEFAULT) -> Blocks:
+    result = Blocks(body_start, renderer)
+    result.liquid, result.liquid_raw = liquid_spans(text, body_start)
+    if renderer.name == NONE:
+        if body_start < len(text):
+            result.blocks.append(Block(HTML, body_start, len(text)))
+    elif renderer.name == KRAMDOWN:
+        _kramdown_blocks(text, body_start, renderer, result)
+    else:
+        from postlint.commonmark import scan
 
-        if fence is not None:
-            current = _extend(current, line_end)
-            stripped = line.lstrip(" ")
-            char, size = fence
-            if len(line) - len(stripped) <= 3 and stripped.startswith(char * size) and not stripped.strip(char).strip():
-                fence = None
-                _close(blocks, current)
-                current = None
-            position = line_end
-            continue
-
-        if in_html:
-            if html_end is None and blank:
-                _close(blocks, current)
-                current, in_html = None, False
-            elif html_end is None:  # the block runs to the next blank line: go there at once
-                blank_line = _BREAK_THEN_BLANK_LINE.search(text, position + len(line))
-                stop = blank_line.start(1) if blank_line is not None and blank_line.start(1) < length else length
-                current = _extend(current, stop)
-                position = stop
-                continue
-            else:
-                current = _extend(current, line_end)
-                if html_end.search(line):
-                    _close(blocks, current)
-                    current, in_html = None, False
-                position = line_end
-                continue
-
-        if blank:
-            if current is not None and current.kind == CODE:
-                current = _extend(current, line_end)  # blank lines inside indented code
-            else:
-                _close(blocks, current)
-                current = None
-            position = line_end
-            continue
-
-        indent = _indent_width(line)
-        paragraph_open = current is not None and current.kind == TEXT
-        if indent >= 4 and not paragraph_open and not last_was_list:
-            if current is None or current.kind != CODE:
-                _close(blocks, current)
-                current = Block(CODE, position, line_end)
-            else:
-                current = _extend(current, line_end)
-            position = line_end
-            continue
-        if current is not None and current.kind == CODE:
-            blocks.append(_trim_trailing_blank_lines(text, current))
-            current = None
-
-        fence_match = _FENCE_OPEN.match(line)
-        if fence_match:
-            _close(blocks, current)
-            marker = fence_match.group(1)
-            fence = (marker[0], len(marker))
-            current = Block(CODE, position, line_end)
-            last_was_list = False
-            position = line_end
-            continue
-
-        html_match = _HTML_START.match(line)
-        if html_match and not (html_match.lastgroup == "tag" and paragraph_open):
-            _close(blocks, current)
-            kind = html_match.lastgroup
-            html_end = _HTML_END.get(kind)
-            current = Block(HTML, position, line_end)
-            last_was_list = False
-            if html_end is not None and html_end.search(line, html_match.end()):
-                _close(blocks, current)
-                current = None
-            else:
-                in_html = True
-            position = line_end
-            continue
-
-        starts_block = bool(
-            _LIST_ITEM.match(line) or _ATX_HEADING.match(line) or _BLOCKQUOTE.match(line)
-        ) and not _THEMATIC_BREAK.match(line)
-        if _THEMATIC_BREAK.match(line):
-            _close(blocks, current)
-            current = None
-            last_was_list = False
-        elif starts_block or current is None:
-            _close(blocks, current)
-            is_list = bool(_LIST_ITEM.match(line))
-            current = Block(TEXT, position, line_end, list_item=is_list)
-            if is_list:
-                last_was_list = True
-            elif indent < 4:
-                last_was_list = False
-            if _ATX_HEADING.match(line):  # a heading is one line; the next line starts anew
-                blocks.append(current)
-                current = None
-        else:
-            current = _extend(current, line_end)
-        position = line_end
-
-    if current is not None:
-        blocks.append(_trim_trailing_blank_lines(text, current) if current.kind == CODE and fence is None else current)
-    result._starts = [block.start for block in blocks]
-    result.inline_code = _inline_code_spans(text, blocks)
+        scan(text, body_start, result)
+    result._starts = [block.start for block in result.blocks]
     return result
 
 
-def _extend(block: Block | None, end: int) -> Block:
-    assert block is not None
-    return Block(block.kind, block.start, end, block.list_item)
+def _kramdown_blocks(text: str, body_start: int, renderer: Renderer, result: Blocks) -> None:
+    from postlint.kramdown import parse
+
+    facts = parse(text, body_start, renderer.gfm, renderer.parse_block_html, renderer.liquid)
+    regions = (
+        [(start, end, 2, CODE) for start, end in facts.code_blocks]
+        + [(start, end, 1, TEXT) for start, end in facts.markdown]
+        + [(start, end, 0, HTML) for start, end in facts.raw_html]
+    )
+    result.blocks = [Block(kind, start, end) for start, end, kind in _flatten(regions) if start < end]
+    result.inline_code = merge(facts.code_spans)
+    result.markup = facts.markup
+    result.passthrough = facts.passthrough
+    result.closings = {start: (at, warned) for start, at, warned in facts.closings}
+    result.visible = facts.visible
 
 
-def _close(blocks: list[Block], block: Block | None) -> None:
-    if block is not None:
-        blocks.append(block)
+def _flatten(regions: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str]]:
+    """Nested regions as disjoint pieces in order, the innermost winning: a paragraph inside a
+    ``markdown="1"`` element splits the element's region around it. Of regions with the same
+    extent, the one of highest rank (the third item) is innermost."""
+    out: list[tuple[int, int, str]] = []
+    stack: list[tuple[int, str]] = []  # (end, kind) of the regions open at ``position``
+    position = 0
 
+    def emit(until: int) -> None:
+        nonlocal position
+        while stack:
+            end, kind = stack[-1]
+            stop = min(end, until)
+            if stop > position:
+                out.append((position, stop, kind))
+                position = stop
+            if end > until:
+                break
+            stack.pop()
+        position = max(position, until)
 
-def _trim_trailing_blank_lines(text: str, block: Block) -> Block:
-    end = block.end
-    while True:
-        line_start = max(text.rfind("\n", block.start, end - 1), text.rfind("\r", block.start, end - 1)) + 1
-        if line_start <= block.start or text[line_start:end].strip():
-            break
-        end = line_start
-    return Block(block.kind, block.start, end)
-
-
-def _indent_width(line: str) -> int:
-    width = 0
-    for char in line:
-        if char == " ":
-            width += 1
-        elif char == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
-
-
-def _inline_code_spans(text: str, blocks: list[Block]) -> list[tuple[int, int]]:
-    """CommonMark code spans: a backtick run closed by the next run of the same length."""
-    spans: list[tuple[int, int]] = []
-    for block in blocks:
-        if block.kind != TEXT or "`" not in text[block.start : block.end]:
-            continue
-        runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text, block.start, block.end)]
-        later_by_length: dict[int, list[int]] = {}
-        for index in range(len(runs) - 1, -1, -1):
-            later_by_length.setdefault(runs[index][1] - runs[index][0], []).append(index)
-        # later_by_length[n] holds run indexes of length n, the earliest last.
-        consumed_until = -1
-        for index, (start, end) in enumerate(runs):
-            size = end - start
-            candidates = later_by_length[size]
-            while candidates and candidates[-1] <= index:
-                candidates.pop()
-            if start < consumed_until or not candidates:
-                continue
-            closing = runs[candidates.pop()]
-            spans.append((start, closing[1]))
-            consumed_until = closing[1]
-    return spans
-
-
-def _liquid_spans(text: str, start: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """``{% … %}`` / ``{{ … }}`` tags and ``{% raw %}…{% endraw %}`` regions (all of them, and
-    the raw regions alone), left untouched."""
-    spans: list[tuple[int, int]] = []
-    raw_regions: list[tuple[int, int]] = []
-    unclosable: set[str] = set()  # once a closer is missing, no later opener can find one
-    position = start
-    while True:
-        open_at = text.find("{", position)
-        if open_at == -1 or open_at + 1 >= len(text):
-            break
-        opener = text[open_at + 1]
-        if opener not in "%{" or opener in unclosable:
-            position = open_at + 1
-            continue
-        closer = "%}" if opener == "%" else "}}"
-        close_at = text.find(closer, open_at + 2)
-        if close_at == -1:
-            unclosable.add(opener)
-            position = open_at + 2
-            continue
-        end = close_at + 2
-        raw = _LIQUID_RAW_OPEN.fullmatch(text, open_at, end)
-        if raw:
-            closing = _LIQUID_RAW_CLOSE.search(text, end)
-            end = closing.end() if closing else len(text)
-            raw_regions.append((open_at, end))
-        spans.append((open_at, end))
-        position = end
-    return spans, raw_regions
+    for start, end, _, kind in sorted(regions, key=lambda region: (region[0], -region[1], region[2])):
+        emit(start)
+        stack.append((min(end, stack[-1][0]) if stack else end, kind))
+    if stack:
+        emit(stack[0][0])
+    return out

@@ -50,7 +50,7 @@ def check_file(linter: Linter, path: Path, display: str, cache: Cache | None = N
         return failure
     if cache is None:
         return check_bytes(linter, data, display, path)
-    key = content_key(data)
+    key = content_key(data, linter.renderer_for(path).key)
     cached = cache.get(_cache_path(path), key)
     if cached is not None:
         diagnostics, excerpt = cached
@@ -64,13 +64,13 @@ def check_file(linter: Linter, path: Path, display: str, cache: Cache | None = N
     return result
 
 
-def _unchanged(path: Path, key: str, cache: Cache) -> FileResult | None:
+def _unchanged(linter: Linter, path: Path, key: str, cache: Cache) -> FileResult | None:
     """The cached result of a file whose stat shows it unchanged, or None (then it is read)."""
     try:
         signature = stat_signature(os.stat(path))
     except OSError:
         return None
-    found = cache.get_unchanged(key, signature)
+    found = cache.get_unchanged(key, signature, linter.renderer_for(path).key)
     if found is None:
         return None
     key, diagnostics, excerpt = found
@@ -84,7 +84,7 @@ def _cache_path(path: Path, cwd: str | None = None) -> str:
 
 def check_bytes(linter: Linter, data: bytes, display: str, path: Path | None) -> FileResult:
     try:
-        post = Post.from_bytes(data, display)
+        post = Post.from_bytes(data, display, linter.renderer_for(path))
     except DecodeError as error:
         return unreadable(display, error.message)
     with no_cycle_collection():
@@ -147,7 +147,8 @@ def fix_file(
         data, stat, failure = read(path, display)
         if failure is not None:
             return FixResult(failure, None, None)
-    key = content_key(data) if cache is not None and path is not None else None
+    renderer = linter.renderer_for(path)
+    key = content_key(data, renderer.key) if cache is not None and path is not None else None
     if key is not None:
         cached = cache.get(_cache_path(path), key)
         if cached is not None and not _offers_fixes(cached[0], mode):
@@ -156,7 +157,7 @@ def fix_file(
             result.stat_signature = stat_signature(stat)
             return FixResult(result, data, None)
     try:
-        post = Post.from_bytes(data, display)
+        post = Post.from_bytes(data, display, renderer)
     except DecodeError as error:
         return FixResult(unreadable(display, error.message), data, None)
     with no_cycle_collection():
@@ -176,7 +177,7 @@ def fix_file(
             replace_if_unchanged(path, data, fixed)
             result.written = True
             if cacheable:
-                result.cache_key = content_key(fixed)  # no stat: the file was written a moment ago
+                result.cache_key = content_key(fixed, renderer.key)  # no stat: the file was written a moment ago
         except WriteRefused as error:
             message = str(error)
         except OSError as error:
@@ -253,7 +254,7 @@ def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | Non
 
     With a cache, unchanged files are answered from it and new results go into it (saved
     when the iteration ends)."""
-    keys, known = _known(files, cache)
+    keys, known = _known(linter, files, cache)
     pending = [path for path, result in zip(files, known) if result is None]
     if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
         checked = (check_file(linter, path, str(path), cache).drop_post() for path in pending)
@@ -264,14 +265,14 @@ def check_files(linter: Linter, files: list[Path], jobs: int, cache: Cache | Non
         yield from _recorded(_merged(known, checked), keys, cache)
 
 
-def _known(files: list[Path], cache: Cache | None) -> tuple[list[str], list[FileResult | None]]:
+def _known(linter: Linter, files: list[Path], cache: Cache | None) -> tuple[list[str], list[FileResult | None]]:
     """The files' names in the cache, and their cached results where their stat is unchanged."""
     if cache is None:
         return [], [None] * len(files)
     cwd = os.getcwd()
     keys = [_cache_path(path, cwd) for path in files]
     with no_cycle_collection():
-        return keys, [_unchanged(path, key, cache) for path, key in zip(files, keys)]
+        return keys, [_unchanged(linter, path, key, cache) for path, key in zip(files, keys)]
 
 
 def _merged(known: list, checked: Iterator) -> Iterator:
@@ -299,7 +300,7 @@ def fix_files(linter: Linter, files: list[Path], jobs: int, mode: FixMode, cache
 
     With a cache, files whose stat is unchanged and whose cached diagnostics offer nothing to
     fix are answered from it; the others are fixed, and what remains goes into the cache."""
-    keys, known = _known(files, cache)
+    keys, known = _known(linter, files, cache)
     answered = [
         None if result is None or _offers_fixes(result.diagnostics, mode) else FixResult(result, None, None)
         for result in known

@@ -7,7 +7,8 @@ import re
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.document import start_of_line
 from postlint.rule import FixAvailability, rule
-from postlint.rules.markup._emphasis import analyze, is_whitespace
+from postlint.emphasis import is_whitespace
+from postlint.rules.markup._emphasis import analyze
 
 _LIST_MARKER = re.compile(r"(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$)")
 _THEMATIC_BREAK = re.compile(r"[ \t]*(?:\*[ \t]*){3,}")

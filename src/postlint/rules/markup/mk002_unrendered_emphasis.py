@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.rule import FixAvailability, Option, rule
-from postlint.rules.markup._emphasis import analyze, is_punctuation, is_whitespace, strict_flags
+from postlint.emphasis import is_punctuation, is_whitespace, strict_flags
+from postlint.rules.markup._emphasis import analyze
 
 _ITALIC = {"b": "i", "strong": "em"}
 

@@ -1,0 +1,227 @@
+"""The body as CommonMark reads it (also goldmark, Hugo's renderer): one line-by-line pass.
+
+Only what the rules need is recognised, with CommonMark's conditions: fenced and indented code,
+HTML blocks (the seven start conditions and their end conditions), list items, and the text blocks
+(paragraphs, headings, list items, block quotes) in which Markdown inline syntax is rendered.
+Inline code spans are found inside those. A full Markdown parser would cost more than the rest of
+a lint run together, and none gives column positions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postlint.markdown import CODE, HTML, TEXT, Block, Blocks
+
+_BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
+    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|"
+    "hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|"
+    "search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul"
+)
+_ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
+_HTML_START = re.compile(
+    r" {0,3}(?:"
+    r"(?P<raw><(?:script|pre|style|textarea)(?:[\s>]|$))"
+    r"|(?P<comment><!--)"
+    r"|(?P<pi><\?)"
+    r"|(?P<decl><![A-Za-z])"
+    r"|(?P<cdata><!\[CDATA\[)"
+    rf"|(?P<block></?(?:{_BLOCK_TAGS})(?:\s|/?>|$))"
+    rf"|(?P<tag>(?:<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$)"
+    r")",
+    re.IGNORECASE,
+)
+_HTML_END = {
+    "raw": re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE),
+    "comment": re.compile(r"-->"),
+    "pi": re.compile(r"\?>"),
+    "decl": re.compile(r">"),
+    "cdata": re.compile(r"\]\]>"),
+}
+_FENCE_OPEN = re.compile(r" {0,3}(`{3,}(?=[^`]*$)|~{3,})")
+_LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
+_THEMATIC_BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_BLOCKQUOTE = re.compile(r" {0,3}>")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+# A line break followed by a blank line (group 1); "\r\n" is never split.
+_BREAK_THEN_BLANK_LINE = re.compile(r"(?>\r\n|\r|\n)([^\S\r\n]*(?:\r\n|\r|\n|\Z))")
+_BACKTICKS = re.compile(r"`+")
+
+
+def scan(text: str, body_start: int, result: Blocks) -> None:
+    """CommonMark's blocks of ``text[body_start:]`` into ``result`` (its Liquid already found)."""
+    blocks = result.blocks
+    fence: tuple[str, int] | None = None  # (fence character, length) while inside a fence
+    html_end: re.Pattern | None = None  # end condition of the open HTML block; None = blank line
+    in_html = False
+    current: Block | None = None
+    last_was_list = False
+    position = body_start
+    length = len(text)
+    while position < length:
+        match = _LINE.match(text, position)
+        line_end = match.end()
+        line = text[position:line_end].rstrip("\r\n")
+        blank = not line.strip()
+
+        if fence is not None:
+            current = _extend(current, line_end)
+            stripped = line.lstrip(" ")
+            char, size = fence
+            if len(line) - len(stripped) <= 3 and stripped.startswith(char * size) and not stripped.strip(char).strip():
+                fence = None
+                _close(blocks, current)
+                current = None
+            position = line_end
+            continue
+
+        if in_html:
+            if html_end is None and blank:
+                _close(blocks, current)
+                current, in_html = None, False
+            elif html_end is None:  # the block runs to the next blank line: go there at once
+                blank_line = _BREAK_THEN_BLANK_LINE.search(text, position + len(line))
+                stop = blank_line.start(1) if blank_line is not None and blank_line.start(1) < length else length
+                current = _extend(current, stop)
+                position = stop
+                continue
+            else:
+                current = _extend(current, line_end)
+                if html_end.search(line):
+                    _close(blocks, current)
+                    current, in_html = None, False
+                position = line_end
+                continue
+
+        if blank:
+            if current is not None and current.kind == CODE:
+                current = _extend(current, line_end)  # blank lines inside indented code
+            else:
+                _close(blocks, current)
+                current = None
+            position = line_end
+            continue
+
+        indent = _indent_width(line)
+        paragraph_open = current is not None and current.kind == TEXT
+        if indent >= 4 and not paragraph_open and not last_was_list:
+            if current is None or current.kind != CODE:
+                _close(blocks, current)
+                current = Block(CODE, position, line_end)
+            else:
+                current = _extend(current, line_end)
+            position = line_end
+            continue
+        if current is not None and current.kind == CODE:
+            blocks.append(_trim_trailing_blank_lines(text, current))
+            current = None
+
+        fence_match = _FENCE_OPEN.match(line)
+        if fence_match:
+            _close(blocks, current)
+            marker = fence_match.group(1)
+            fence = (marker[0], len(marker))
+            current = Block(CODE, position, line_end)
+            last_was_list = False
+            position = line_end
+            continue
+
+        html_match = _HTML_START.match(line)
+        if html_match and not (html_match.lastgroup == "tag" and paragraph_open):
+            _close(blocks, current)
+            kind = html_match.lastgroup
+            html_end = _HTML_END.get(kind)
+            current = Block(HTML, position, line_end)
+            last_was_list = False
+            if html_end is not None and html_end.search(line, html_match.end()):
+                _close(blocks, current)
+                current = None
+            else:
+                in_html = True
+            position = line_end
+            continue
+
+        starts_block = bool(
+            _LIST_ITEM.match(line) or _ATX_HEADING.match(line) or _BLOCKQUOTE.match(line)
+        ) and not _THEMATIC_BREAK.match(line)
+        if _THEMATIC_BREAK.match(line):
+            _close(blocks, current)
+            current = None
+            last_was_list = False
+        elif starts_block or current is None:
+            _close(blocks, current)
+            is_list = bool(_LIST_ITEM.match(line))
+            current = Block(TEXT, position, line_end, list_item=is_list)
+            if is_list:
+                last_was_list = True
+            elif indent < 4:
+                last_was_list = False
+            if _ATX_HEADING.match(line):  # a heading is one line; the next line starts anew
+                blocks.append(current)
+                current = None
+        else:
+            current = _extend(current, line_end)
+        position = line_end
+
+    if current is not None:
+        blocks.append(_trim_trailing_blank_lines(text, current) if current.kind == CODE and fence is None else current)
+    result.inline_code = _inline_code_spans(text, blocks)
+
+
+def _extend(block: Block | None, end: int) -> Block:
+    assert block is not None
+    return Block(block.kind, block.start, end, block.list_item)
+
+
+def _close(blocks: list[Block], block: Block | None) -> None:
+    if block is not None:
+        blocks.append(block)
+
+
+def _trim_trailing_blank_lines(text: str, block: Block) -> Block:
+    end = block.end
+    while True:
+        line_start = max(text.rfind("\n", block.start, end - 1), text.rfind("\r", block.start, end - 1)) + 1
+        if line_start <= block.start or text[line_start:end].strip():
+            break
+        end = line_start
+    return Block(block.kind, block.start, end)
+
+
+def _indent_width(line: str) -> int:
+    width = 0
+    for char in line:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _inline_code_spans(text: str, blocks: list[Block]) -> list[tuple[int, int]]:
+    """CommonMark code spans: a backtick run closed by the next run of the same length."""
+    spans: list[tuple[int, int]] = []
+    for block in blocks:
+        if block.kind != TEXT or "`" not in text[block.start : block.end]:
+            continue
+        runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text, block.start, block.end)]
+        later_by_length: dict[int, list[int]] = {}
+        for index in range(len(runs) - 1, -1, -1):
+            later_by_length.setdefault(runs[index][1] - runs[index][0], []).append(index)
+        # later_by_length[n] holds run indexes of length n, the earliest last.
+        consumed_until = -1
+        for index, (start, end) in enumerate(runs):
+            size = end - start
+            candidates = later_by_length[size]
+            while candidates and candidates[-1] <= index:
+                candidates.pop()
+            if start < consumed_until or not candidates:
+                continue
+            closing = runs[candidates.pop()]
+            spans.append((start, closing[1]))
+            consumed_until = closing[1]
+    return spans
