@@ -10,6 +10,7 @@ a lint run together, and none gives column positions.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from postlint.markdown import CODE, HTML, TEXT, Block, Blocks
 
@@ -225,3 +226,217 @@ def _inline_code_spans(text: str, blocks: list[Block]) -> list[tuple[int, int]]:
             spans.append((start, closing[1]))
             consumed_until = closing[1]
     return spans
+
+
+# --- the syntax a reader does not see -----------------------------------------------------------
+
+_QUOTE_MARKERS = re.compile(r"[ \t]{0,3}>[ \t]?")
+_LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]+|(?=[\r\n]|$))")
+_ATX_OPEN = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|(?=[\r\n]|$))")
+_ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$|^#+[ \t]*$")
+_SETEXT_EQUALS = re.compile(r"[ \t]{0,3}=+[ \t]*$")
+_REFERENCE_DEFINITION = re.compile(
+    r"[ \t]{0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(?:\r\n|\r|\n)?[ \t]*(?:<[^<>\r\n]*>|[^\s<][^\s]*)"
+    r"(?:[ \t]*(?:\r\n|\r|\n)?[ \t]*(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*(?:\r\n|\r|\n|$)"
+)
+_ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def hidden_syntax(post) -> list[tuple[int, int]]:
+    """The Markdown syntax in text blocks that CommonMark (or goldmark) consumes: rendered
+    emphasis delimiters, block markers, reference definitions, link and image syntax, escaping
+    backslashes (sorted, disjoint spans)."""
+    from postlint.emphasis import delimiter_runs
+    from postlint.markdown import merge
+
+    text = post.text
+    blocks = post.markdown
+    spans: list[tuple[int, int]] = []
+    for _, runs in delimiter_runs(post):
+        for run in runs:
+            spans.extend((offset, offset + 1) for offset in run.rendered)
+    position = blocks.body_start
+    for block in blocks.blocks:  # between blocks: blank lines, thematic breaks, setext underlines
+        if block.start > position:
+            spans.append((position, block.start))
+        position = max(position, block.end)
+    if position < len(text):
+        spans.append((position, len(text)))
+    labels: set[str] = set()
+    text_blocks = [block for block in blocks.blocks if block.kind == TEXT]
+    for block in text_blocks:
+        _definitions(text, block, spans, labels)
+    opaque = _opaque_in_text(post)
+    for block in text_blocks:
+        _line_markers(text, block, spans)
+        _links_and_escapes(text, block, opaque, labels, spans, strikethrough=post.renderer.name == "goldmark")
+    return merge(spans)
+
+
+def _opaque_in_text(post) -> list[tuple[int, int]]:
+    """Tags, comments and code in the body: where link and escape syntax cannot be."""
+    from postlint.html import Text
+
+    return [(token.start, token.end) for token in post.html.tokens if type(token) is not Text or token.code]
+
+
+def _definitions(text: str, block: Block, spans: list, labels: set[str]) -> None:
+    position = block.start
+    while not block.list_item:
+        found = _REFERENCE_DEFINITION.match(text, position, block.end)
+        if found is None:
+            break
+        labels.add(" ".join(found.group(1).split()).lower())
+        spans.append((found.start(), found.end()))
+        position = found.end()
+
+
+def _line_markers(text: str, block: Block, spans: list) -> None:
+    position = block.start
+    first = True
+    while position < block.end:
+        line_end = _LINE_END.search(text, position, block.end)
+        stop = line_end.start() if line_end else block.end
+        start = position
+        while (quote := _QUOTE_MARKERS.match(text, start, stop)) is not None and quote.end() > start:
+            start = quote.end()
+        if first and block.list_item and (marker := _LIST_MARKER.match(text, start, stop)) is not None:
+            start = marker.end()
+        if (heading := _ATX_OPEN.match(text, start, stop)) is not None and first:
+            start = heading.end()
+            closing = _ATX_CLOSE.search(text, start, stop)
+            if closing is not None:
+                spans.append((closing.start(), stop))
+        elif not first and _SETEXT_EQUALS.fullmatch(text, start, stop):
+            start = stop
+        if start > position:
+            spans.append((position, start))
+        position = line_end.end() if line_end else block.end
+        first = False
+
+
+def _links_and_escapes(text: str, block: Block, opaque, labels: set[str], spans: list, strikethrough: bool) -> None:
+    starts = [span[0] for span in opaque]
+
+    def in_opaque(offset: int) -> bool:
+        index = bisect_right(starts, offset) - 1
+        return index >= 0 and offset < opaque[index][1]
+
+    def scan(position: int, end: int) -> None:
+        while position < end:
+            char = text[position]
+            if char == "\\" and position + 1 < end and not in_opaque(position):
+                following = text[position + 1]
+                if following in _ESCAPABLE or following in "\r\n":
+                    spans.append((position, position + 1))
+                    position += 2
+                    continue
+            if char == "[" and not in_opaque(position):
+                image = position > block.start and text[position - 1] == "!" and not in_opaque(position - 1)
+                link = _link(text, position, end, image, in_opaque, labels, spans)
+                if link is not None:
+                    if not image:  # the link text is Markdown too: [![image](src)](href)
+                        scan(position + 1, link[0])
+                    position = link[1]
+                    continue
+            if strikethrough and char == "~" and text.startswith("~~", position) and not in_opaque(position):
+                close = text.find("~~", position + 2, end)
+                if close != -1 and not text[position + 2].isspace() and not text[close - 1].isspace():
+                    spans.append((position, position + 2))
+                    spans.append((close, close + 2))
+                    position = close + 2
+                    continue
+            position += 1
+
+    scan(block.start, block.end)
+
+
+def _link(text: str, opening: int, end: int, image: bool, in_opaque, labels: set[str], spans: list) -> tuple[int, int] | None:
+    """Record the syntax of the link or image opening at ``opening`` (its ``[``); where its text
+    ends and the offset past it, or None when there is none."""
+    depth = 0
+    position = opening
+    closing = -1
+    while position < end:
+        char = text[position]
+        if char == "\\":
+            position += 2
+            continue
+        if not in_opaque(position):
+            if char == "[":
+                depth += 1
+            elif char == "]":
+                depth -= 1
+                if depth == 0:
+                    closing = position
+                    break
+        position += 1
+    if closing == -1:
+        return None
+    start = opening - 1 if image else opening
+    after = closing + 1
+    if after < end and text[after] == "(":
+        destination_end = _destination_end(text, after, end)
+        if destination_end:
+            if image:
+                spans.append((start, destination_end))
+            else:
+                spans.append((opening, opening + 1))
+                spans.append((closing, destination_end))
+            return closing, destination_end
+    label_end = after
+    label = text[opening + 1 : closing]
+    if after < end and text[after] == "[":
+        close_label = text.find("]", after, end)
+        if close_label != -1:
+            if close_label > after + 1:
+                label = text[after + 1 : close_label]
+            label_end = close_label + 1
+    if " ".join(label.split()).lower() in labels:
+        if image:
+            spans.append((start, label_end))
+        else:
+            spans.append((opening, opening + 1))
+            spans.append((closing, label_end))
+        return closing, label_end
+    return None
+
+
+def _destination_end(text: str, paren: int, end: int) -> int:
+    """The offset past ``(destination "title")`` starting at ``paren``, or 0."""
+    position = paren + 1
+    while position < end and text[position] in " \t\r\n":
+        position += 1
+    if position < end and text[position] == "<":
+        close = text.find(">", position, end)
+        if close == -1:
+            return 0
+        position = close + 1
+    else:
+        depth = 0
+        while position < end and not text[position].isspace():
+            char = text[position]
+            if char == "\\":
+                position += 2
+                continue
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            position += 1
+    while position < end and text[position] in " \t\r\n":
+        position += 1
+    if position < end and text[position] in "\"'(":
+        quote = ")" if text[position] == "(" else text[position]
+        close = text.find(quote, position + 1, end)
+        if close == -1:
+            return 0
+        position = close + 1
+        while position < end and text[position] in " \t\r\n":
+            position += 1
+    if position < end and text[position] == ")":
+        return position + 1
+    return 0

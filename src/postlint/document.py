@@ -156,7 +156,7 @@ class Post:
     def front_matter(self):
         from postlint.frontmatter import find_front_matter  # PyYAML only for posts actually parsed
 
-        return find_front_matter(self.text)
+        return find_front_matter(self.text, after_blank_lines=self.renderer.generator == "hugo")
 
     @property
     def body_start(self) -> int:

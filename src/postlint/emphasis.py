@@ -27,7 +27,8 @@ from postlint.markdown import HTML, TEXT
 _RUN = re.compile(r"\*+|_+")
 _DELIMITER = re.compile(r"[*_]")
 _ATX = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|(?=[\r\n]|$))")
-_URL = re.compile(r"(?:https?|ftp)://[^\s<>\"']*|www\.[^\s<>\"']*", re.IGNORECASE)
+# A URL written in text: ASCII up to a space or quote (text in CJK scripts runs on without one).
+_URL = re.compile(r"(?:https?|ftp)://[!#-&(-;=?-~]*|www\.[!#-&(-;=?-~]*", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
@@ -314,9 +315,22 @@ def _segments(start: int, end: int, atoms, first: int) -> list[Segment]:
 # --- runs ------------------------------------------------------------------------------------
 
 
+def _url_span(text: str, match: re.Match) -> tuple[int, int]:
+    """A URL in text without the punctuation that ends the sentence around it (GFM's rule for
+    autolinks: trailing ``?!.,:*_~`` and an unbalanced ``)`` are not part of it)."""
+    start, end = match.span()
+    while end > start:
+        last = text[end - 1]
+        if last in "?!.,:*_~'\"" or (last == ")" and text.count("(", start, end) < text.count(")", start, end)):
+            end -= 1
+        else:
+            break
+    return start, end
+
+
 def _excluded_spans(text: str, segment: Segment, markdown: bool) -> list[tuple[int, int]]:
     """URLs, and in Markdown the destinations of inline links: their `*`/`_` are not emphasis."""
-    spans = [match.span() for match in _URL.finditer(text, segment.start, segment.end)]
+    spans = [_url_span(text, match) for match in _URL.finditer(text, segment.start, segment.end)]
     if markdown:
         position = segment.start
         while True:

@@ -17,6 +17,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _YamlLoader = yaml.SafeLoader
 
 _FENCE_LINE = re.compile(r"---[ \t]*(?:\r\n|\r|\n|$)")
+_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n))*")
 _CLOSING_FENCE = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
 _LATER_CLOSING_FENCE = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
 # Front matter with more YAML nodes than this is refused rather than built (alias bombs).
@@ -66,21 +67,23 @@ class FrontMatter:
         return found[-1] if found else None
 
 
-def find_front_matter(text: str) -> FrontMatter | None:
-    """Locate ``---`` … ``---`` at the very start of the text and parse what is between."""
-    opening = _FENCE_LINE.match(text)
+def find_front_matter(text: str, after_blank_lines: bool = False) -> FrontMatter | None:
+    """Locate ``---`` … ``---`` at the very start of the text (or, with ``after_blank_lines``,
+    after blank lines, which Hugo skips) and parse what is between."""
+    start = _BLANK_LINES.match(text).end() if after_blank_lines else 0
+    opening = _FENCE_LINE.match(text, start)
     if opening is None:
         return None
     content_start = opening.end()
     closing = _CLOSING_FENCE.match(text, content_start) or _LATER_CLOSING_FENCE.search(text, content_start)
     if closing is None:
-        return FrontMatter(0, len(text), content_start, len(text), terminated=False)
-    return _parse_yaml(text, content_start, closing.start(), closing.end())
+        return FrontMatter(start, len(text), content_start, len(text), terminated=False)
+    return _parse_yaml(text, start, content_start, closing.start(), closing.end())
 
 
-def _parse_yaml(text: str, content_start: int, content_end: int, end: int) -> FrontMatter:
+def _parse_yaml(text: str, start: int, content_start: int, content_end: int, end: int) -> FrontMatter:
     def parsed(data: Any = None, entries: tuple[FrontMatterEntry, ...] = (), error: YamlProblem | None = None) -> FrontMatter:
-        return FrontMatter(0, end, content_start, content_end, True, data, entries, error)
+        return FrontMatter(start, end, content_start, content_end, True, data, entries, error)
 
     content = text[content_start:content_end]
     loader = _YamlLoader(content)

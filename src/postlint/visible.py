@@ -1,0 +1,124 @@
+"""What a reader sees of a post's body: its characters as text or as code, in the post's offsets.
+
+The renderer decides. kramdown's model says it directly, except in what kramdown passes to the
+browser as written (a processing instruction). Otherwise the reader sees the text the browser
+shows (the HTML tokens' text, entities decoded) less the Markdown syntax the renderer consumes:
+the emphasis delimiters it renders, list, heading and block-quote markers, link destinations,
+image descriptions (they become ``alt``), reference definitions and backslashes that escape.
+Under Jekyll, Liquid tags give nothing (their output is the site's), and ``{% raw %}`` gives its
+text as written.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import weakref
+from bisect import bisect_right
+
+from postlint.html import Autolink, Text
+
+TEXT_RUN = "t"
+CODE_RUN = "c"
+TYPOGRAPHIC_RUN = "q"  # a quote or dash the renderer turns into a typographic character
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def visible_runs(post) -> list[tuple[int, int, str]]:
+    """The body's characters a reader sees, as sorted (start, end, kind) runs."""
+    cached = _CACHE.get(post)
+    if cached is not None and cached[0] == len(post.text):
+        return cached[1]
+    blocks = post.markdown
+    if blocks.visible is not None:
+        runs = list(blocks.visible)
+        for start, end in blocks.passthrough:
+            runs.extend(_token_runs(post, start, end, hidden=()))
+        runs.sort()
+    else:
+        hidden = ()
+        if post.renderer.markdown:
+            from postlint.commonmark import hidden_syntax
+
+            hidden = hidden_syntax(post)
+        runs = _token_runs(post, blocks.body_start, len(post.text), hidden)
+    _CACHE[post] = (len(post.text), runs)
+    return runs
+
+
+def _token_runs(post, start: int, end: int, hidden) -> list[tuple[int, int, str]]:
+    """Runs from the HTML tokens' text in [start, end), less the ``hidden`` spans (sorted)."""
+    blocks = post.markdown
+    generator = post.renderer.generator
+    liquid = blocks.liquid
+    liquid_starts = [span[0] for span in liquid]
+    raw = set(blocks.liquid_raw)
+    runs: list[tuple[int, int, str]] = []
+    tokens = post.html.tokens
+    for token in tokens:
+        if token.end <= start:
+            continue
+        if token.start >= end:
+            break
+        kind = type(token)
+        if kind is Autolink:
+            runs.append((token.url_start, token.url_end, TEXT_RUN))
+            continue
+        if kind is not Text:
+            continue
+        token_start, token_end = max(token.start, start), min(token.end, end)
+        if token.code and liquid:
+            index = bisect_right(liquid_starts, token_start) - 1
+            if index >= 0 and token_start < liquid[index][1]:
+                span = liquid[index]
+                if generator == "hugo" and post.text.startswith(("{{<", "{{%"), span[0]):
+                    pass  # a shortcode: its output is the site's
+                elif generator != "jekyll":
+                    runs.append((token_start, token_end, TEXT_RUN))  # not a template here: text
+                elif span in raw:
+                    inner = _raw_inner(post.text, span)
+                    if inner is not None and inner[0] < inner[1]:
+                        runs.append((max(inner[0], token_start), min(inner[1], token_end), TEXT_RUN))
+                continue
+        runs.append((token_start, token_end, CODE_RUN if token.code else TEXT_RUN))
+    return _subtract(runs, hidden) if hidden else runs
+
+
+def _raw_inner(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The text between ``{% raw %}`` and ``{% endraw %}``."""
+    open_end = text.find("%}", span[0]) + 2
+    close = text.rfind("{%", open_end, span[1])
+    if close == -1 or not text.startswith("endraw", text.find("end", close), span[1]):
+        return open_end, span[1]
+    return open_end, close
+
+
+def _subtract(runs: list[tuple[int, int, str]], hidden) -> list[tuple[int, int, str]]:
+    """``runs`` less the sorted, disjoint ``hidden`` spans."""
+    out: list[tuple[int, int, str]] = []
+    starts = [span[0] for span in hidden]
+    for start, end, kind in runs:
+        if kind == CODE_RUN:
+            out.append((start, end, kind))
+            continue
+        index = max(0, bisect_right(starts, start) - 1)
+        position = start
+        while index < len(hidden) and hidden[index][0] < end:
+            hidden_start, hidden_end = hidden[index]
+            if hidden_end > position:
+                if hidden_start > position:
+                    out.append((position, hidden_start, kind))
+                position = max(position, hidden_end)
+            index += 1
+        if position < end:
+            out.append((position, end, kind))
+    return out
+
+
+def visible_text(post, code: bool = True) -> str:
+    """The characters a reader sees, in order, entities decoded (code included unless ``code``
+    is False); runs are joined with a separator that no entity spans."""
+    text = post.text
+    pieces = [text[start:end] for start, end, kind in visible_runs(post) if code or kind != CODE_RUN]
+    joined = "\x00".join(pieces)
+    return html_lib.unescape(joined).replace("\x00", "") if "&" in joined else joined.replace("\x00", "")
