@@ -91,6 +91,7 @@ def missing_programs(engine: str) -> str | None:
 class Rendered:
     html: str
     error: str | None = None  # the generator refused the post (Liquid error, bad front matter)
+    warnings: tuple[str, ...] = ()  # kramdown's warnings
 
 
 def jekyll_settings(site: Site) -> dict:
@@ -113,7 +114,7 @@ def render_jekyll(texts: list[str], markdown: list[bool], settings: dict) -> lis
     )
     answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(answers) == len(texts), result.stderr[-2000:]
-    return [Rendered(answer["html"], answer["liquid_error"]) for answer in answers]
+    return [Rendered(answer["html"], answer["liquid_error"], tuple(answer["warnings"])) for answer in answers]
 
 
 def render_cmark(texts: list[str]) -> list[Rendered]:

@@ -47,8 +47,9 @@ _ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _BLOCKQUOTE = re.compile(r" {0,3}>")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 # A line break followed by a blank line (group 1); "\r\n" is never split.
-_BREAK_THEN_BLANK_LINE = re.compile(r"(?>\r\n|\r|\n)([^\S\r\n]*(?:\r\n|\r|\n|\Z))")
+_BREAK_THEN_BLANK_LINE = re.compile(r"(?>\r\n|\r|\n)([ \t]*(?:\r\n|\r|\n|\Z))")
 _BACKTICKS = re.compile(r"`+")
+_QUOTE_PREFIX = re.compile(r"^(?: {0,3}> ?)+")
 
 
 def scan(text: str, body_start: int, result: Blocks) -> None:
@@ -59,13 +60,14 @@ def scan(text: str, body_start: int, result: Blocks) -> None:
     in_html = False
     current: Block | None = None
     last_was_list = False
+    quote_open = False  # the current block is a block quote
     position = body_start
     length = len(text)
     while position < length:
         match = _LINE.match(text, position)
         line_end = match.end()
         line = text[position:line_end].rstrip("\r\n")
-        blank = not line.strip()
+        blank = not line.strip(" \t")  # CommonMark's blank line: spaces and tabs only, not U+00A0
 
         if fence is not None:
             current = _extend(current, line_end)
@@ -102,6 +104,7 @@ def scan(text: str, body_start: int, result: Blocks) -> None:
             else:
                 _close(blocks, current)
                 current = None
+                quote_open = False
             position = line_end
             continue
 
@@ -144,9 +147,12 @@ def scan(text: str, body_start: int, result: Blocks) -> None:
             position = line_end
             continue
 
-        starts_block = bool(
-            _LIST_ITEM.match(line) or _ATX_HEADING.match(line) or _BLOCKQUOTE.match(line)
-        ) and not _THEMATIC_BREAK.match(line)
+        quote = _BLOCKQUOTE.match(line) is not None
+        if quote and quote_open and current is not None:  # the block quote goes on: one block
+            current = _extend(current, line_end)
+            position = line_end
+            continue
+        starts_block = bool(_LIST_ITEM.match(line) or _ATX_HEADING.match(line) or quote) and not _THEMATIC_BREAK.match(line)
         if _THEMATIC_BREAK.match(line):
             _close(blocks, current)
             current = None
@@ -154,7 +160,10 @@ def scan(text: str, body_start: int, result: Blocks) -> None:
         elif starts_block or current is None:
             _close(blocks, current)
             is_list = bool(_LIST_ITEM.match(line))
-            current = Block(TEXT, position, line_end, list_item=is_list)
+            # A block quote whose content opens with raw HTML is an HTML block (inside the quote).
+            kind = HTML if quote and _HTML_START.match(_QUOTE_PREFIX.sub("", line, count=1)) else TEXT
+            current = Block(kind, position, line_end, list_item=is_list)
+            quote_open = quote
             if is_list:
                 last_was_list = True
             elif indent < 4:
@@ -185,7 +194,7 @@ def _trim_trailing_blank_lines(text: str, block: Block) -> Block:
     end = block.end
     while True:
         line_start = max(text.rfind("\n", block.start, end - 1), text.rfind("\r", block.start, end - 1)) + 1
-        if line_start <= block.start or text[line_start:end].strip():
+        if line_start <= block.start or text[line_start:end].strip(" \t\r\n"):
             break
         end = line_start
     return Block(block.kind, block.start, end)

@@ -1374,6 +1374,8 @@ class Parser:
         self.span_tree.children.append(node)
         if match.group(4) is not None or name in WITHOUT_BODY:
             node.stop = src.at(match.end() - 1) + 1
+            if name not in WITHOUT_BODY:  # "<span/>" in a paragraph: kramdown writes "<span></span>"
+                node.close = node.stop
             return
         stop = _span_stop(name)
         if self.parse_spans(node, stop, None if parsing else ("span_html",)):

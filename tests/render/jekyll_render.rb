@@ -4,7 +4,7 @@
 # Usage: ruby jekyll_render.rb CONFIG_JSON
 #   CONFIG_JSON: the Jekyll settings that decide rendering ("markdown", "kramdown", "highlighter").
 # Reads one JSON object a line on stdin: {"text": <whole file>, "markdown": true|false}.
-# Writes one JSON object a line: {"html": …, "liquid_error": null|"…", "front_matter": true|false}.
+# Writes one JSON object a line: {"html": …, "liquid_error": null|"…", "warnings": [kramdown's]}.
 require "json"
 require "tmpdir"
 require "jekyll"
@@ -17,6 +17,9 @@ config = Jekyll.configuration(
 )
 site = Jekyll::Site.new(config)
 converter = site.find_converter_instance(Jekyll::Converters::Markdown)
+# The converter's kramdown options, to read kramdown's warnings ("Found no end tag for 'b' …").
+converter.setup
+kramdown_options = converter.instance_variable_get(:@parser).instance_variable_get(:@config)
 front_matter = Jekyll::Document::YAML_FRONT_MATTER_REGEXP
 
 STDOUT.sync = true
@@ -25,9 +28,7 @@ STDIN.each_line.with_index do |line, index|
   text = request["text"]
   page = {}
   body = text
-  has_front_matter = false
   if text =~ front_matter
-    has_front_matter = true
     body = Regexp.last_match.post_match
     begin
       data = Jekyll::Utils.safe_load_yaml(Regexp.last_match(1))
@@ -48,6 +49,13 @@ STDIN.each_line.with_index do |line, index|
       liquid_error = "#{e.class}: #{e.message}"
     end
   end
-  html = request["markdown"] ? converter.convert(body) : body
-  STDOUT.puts JSON.generate({ "html" => html, "liquid_error" => liquid_error, "front_matter" => has_front_matter })
+  warnings = []
+  if request["markdown"]
+    document = Kramdown::JekyllDocument.new(body, kramdown_options)
+    html = document.to_html
+    warnings = document.warnings
+  else
+    html = body
+  end
+  STDOUT.puts JSON.generate({ "html" => html, "liquid_error" => liquid_error, "warnings" => warnings })
 end
