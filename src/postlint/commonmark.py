@@ -242,14 +242,13 @@ def _inline_code_spans(text: str, blocks: list[Block]) -> list[tuple[int, int]]:
 _QUOTE_MARKERS = re.compile(r"[ \t]{0,3}>[ \t]?")
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]+|(?=[\r\n]|$))")
 _ATX_OPEN = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|(?=[\r\n]|$))")
-_ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$|^#+[ \t]*$")
 _SETEXT_EQUALS = re.compile(r"[ \t]{0,3}=+[ \t]*$")
 _REFERENCE_DEFINITION = re.compile(
     r"[ \t]{0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(?:\r\n|\r|\n)?[ \t]*(?:<[^<>\r\n]*>|[^\s<][^\s]*)"
     r"(?:[ \t]*(?:\r\n|\r|\n)?[ \t]*(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*(?:\r\n|\r|\n|$)"
 )
 _ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_LINE_END = re.compile(r"\r\n|\r|\n")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 def hidden_syntax(post) -> list[tuple[int, int]]:
@@ -305,7 +304,7 @@ def _line_markers(text: str, block: Block, spans: list) -> None:
     position = block.start
     first = True
     while position < block.end:
-        line_end = _LINE_END.search(text, position, block.end)
+        line_end = _NEWLINE.search(text, position, block.end)
         stop = line_end.start() if line_end else block.end
         start = position
         while (quote := _QUOTE_MARKERS.match(text, start, stop)) is not None and quote.end() > start:
@@ -314,15 +313,30 @@ def _line_markers(text: str, block: Block, spans: list) -> None:
             start = marker.end()
         if (heading := _ATX_OPEN.match(text, start, stop)) is not None and first:
             start = heading.end()
-            closing = _ATX_CLOSE.search(text, start, stop)
-            if closing is not None:
-                spans.append((closing.start(), stop))
+            closing = _closing_sequence(text, start, stop)
+            if closing < stop:
+                spans.append((closing, stop))
         elif not first and _SETEXT_EQUALS.fullmatch(text, start, stop):
             start = stop
         if start > position:
             spans.append((position, start))
         position = line_end.end() if line_end else block.end
         first = False
+
+
+def _closing_sequence(text: str, start: int, stop: int) -> int:
+    """Where an ATX heading's optional closing ``#``s begin (``stop`` when it has none)."""
+    end = stop
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    hashes = end
+    while hashes > start and text[hashes - 1] == "#":
+        hashes -= 1
+    if hashes == end or (hashes > start and text[hashes - 1] not in " \t"):
+        return stop
+    while hashes > start and text[hashes - 1] in " \t":
+        hashes -= 1
+    return hashes
 
 
 def _links_and_escapes(text: str, block: Block, opaque, labels: set[str], spans: list, strikethrough: bool) -> None:
