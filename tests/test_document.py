@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from postlint.document import DecodeError, LineIndex, Post, decode, start_of_line
+from postlint.renderer import Renderer
+from postlint.visible import visible_text
 
 
 def test_decode_keeps_bom_out_of_the_text_and_remembers_it():
@@ -166,9 +168,27 @@ def test_script_text_is_not_parsed_for_tags():
     assert not html.stray_end_tags
 
 
-def test_visible_words_ignore_tags_and_decode_entities():
+def test_visible_text_leaves_out_tags_and_decodes_entities():
     post = Post("<p>안녕&nbsp;<b>세상</b> hello_world 3&amp;4</p>")
-    assert post.visible_words == ["안녕", "세상", "hello", "world", "3", "4"]
+    assert visible_text(post) == "안녕\u00a0세상 hello_world 3&4"
+
+
+@pytest.mark.parametrize(
+    "renderer, body, seen",
+    [
+        # kramdown renders emphasis glued to Hangul; CommonMark's flanking rules do not.
+        ("kramdown", "**상태 머신**이라고\n", "상태 머신이라고"),
+        ("commonmark", "**상태 머신(State)**이라고\n", "**상태 머신(State)**이라고"),
+        # kramdown: an end tag that closes nothing open is printed; Markdown in raw HTML is not rendered.
+        ("kramdown", "<div><b>x</div>\n\n**y**\n", "x</div>**y**"),
+        ("none", "<p>*x*</p>", "*x*"),
+        # Link destinations, image descriptions and list markers are not text.
+        ("commonmark", "* [a_b](http://x/y_z) ![alt_text](i.png)\n", "a_b"),
+    ],
+)
+def test_visible_text_follows_the_renderer(renderer, body, seen):
+    post = Post(body, "post.md", renderer=Renderer(renderer, "test", generator="jekyll" if renderer == "kramdown" else ""))
+    assert "".join(visible_text(post).split()) == "".join(seen.split())
 
 
 def test_an_edited_post_keeps_its_front_matter_only_when_the_edits_leave_it_alone():

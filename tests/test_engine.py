@@ -32,7 +32,7 @@ def delete_each(char, safety=Safety.SAFE):
     def check(post, options):
         for index, found in enumerate(post.text):
             if found == char:
-                yield Problem(index, index + 1, f"a {char!r}", Fix(( Edit.delete(index, index + 1),), safety, "delete"))
+                yield Problem(index, index + 1, f"a {char!r}", Fix((Edit.delete(index, index + 1),), safety, "delete", removes=char))
 
     return check
 
@@ -79,10 +79,26 @@ def test_a_fix_that_loses_words_is_thrown_away_and_reported():
         yield Problem(start, start + 4, "eats a word", Fix.safe("eat", Edit.delete(start, start + 4)))
 
     linter = linter_with(make_rule("MK902", eat_words), make_rule("MK901", delete_each("*")))
-    outcome = fix_post(Post("*a word*"), linter)
-    assert outcome.post.text == "a word"
+    outcome = fix_post(Post("x * a word"), linter)
+    assert outcome.post.text == "x  a word"
     notes = [d for d in outcome.diagnostics if d.code == "PL003"]
     assert len(notes) == 1 and "visible text would be lost" in notes[0].message
+
+
+def test_a_fix_that_changes_what_it_does_not_declare_is_thrown_away():
+    def undeclared(post, options):
+        start = post.text.index("*")
+        yield Problem(start, start + 1, "takes a star", Fix.safe("take", Edit.delete(start, start + 1)))
+
+    def renders_elsewhere(post, options):
+        # Removing the space after the list marker makes "*a* b" render "a" in italics: a `*` is lost.
+        start = post.text.index("* ")
+        yield Problem(start + 1, start + 2, "a space", Fix.safe("glue", Edit.delete(start + 1, start + 2)))
+
+    outcome = fix_post(Post("x * y"), linter_with(make_rule("MK905", undeclared)))
+    assert outcome.post.text == "x * y" and "visible text would be lost (`*`)" in outcome.diagnostics[-1].message
+    outcome = fix_post(Post("* a* b\n"), linter_with(make_rule("MK906", renders_elsewhere)))
+    assert outcome.post.text == "* a* b\n" and "visible text would be lost (`*`)" in outcome.diagnostics[-1].message
 
 
 def test_a_fix_that_breaks_the_front_matter_is_thrown_away():
@@ -96,7 +112,7 @@ def test_a_fix_that_breaks_the_front_matter_is_thrown_away():
 
 def test_a_fix_that_never_converges_is_capped_and_reported():
     def grow(post, options):
-        yield Problem(0, 0, "grow", Fix.safe("grow", Edit.insert(len(post.text), "!")))
+        yield Problem(0, 0, "grow", Fix.safe("grow", Edit.insert(len(post.text), "!"), adds="!"))
 
     outcome = fix_post(Post("a"), linter_with(make_rule("MK903", grow)))
     assert outcome.post.text == "a" + "!" * MAX_PASSES

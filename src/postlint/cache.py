@@ -129,6 +129,8 @@ def _encode(diagnostic: Diagnostic) -> list:
     encoded_fix = None
     if fix is not None:
         encoded_fix = [fix.safety.value, fix.title, [[edit.start, edit.end, edit.content] for edit in fix.edits]]
+        if fix.removes or fix.adds or fix.restyles:
+            encoded_fix.append([fix.removes, fix.adds, fix.restyles])
     return [diagnostic.code, diagnostic.message, diagnostic.start, diagnostic.end, diagnostic.severity.value, encoded_fix]
 
 
@@ -140,6 +142,6 @@ def _decode(item: list) -> Diagnostic:
     code, message, start, end, severity, encoded_fix = item
     fix = None
     if encoded_fix is not None:
-        safety, title, edits = encoded_fix
-        fix = Fix(tuple(Edit(*edit) for edit in edits), _SAFETIES[safety], title)
+        safety, title, edits, *shown = encoded_fix
+        fix = Fix(tuple(Edit(*edit) for edit in edits), _SAFETIES[safety], title, *(shown[0] if shown else ()))
     return Diagnostic(code, message, start, end, _SEVERITIES[severity], fix)

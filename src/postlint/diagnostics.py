@@ -39,19 +39,25 @@ class Edit:
 
 @dataclass(slots=True, unsafe_hash=True)
 class Fix:
-    """Edits that must be applied together, all or none."""
+    """Edits that must be applied together, all or none, and what the reader will see change:
+    the visible characters they remove and add, and the visible text whose formatting they
+    change (``**x**`` made ``<b>x</b>`` removes ``****`` and restyles ``x``). A fix changes
+    nothing else a reader sees; the fixer checks that on every pass (fixer.py)."""
 
     edits: tuple[Edit, ...]
     safety: Safety
     title: str
+    removes: str = ""
+    adds: str = ""
+    restyles: str = ""
 
     @classmethod
-    def safe(cls, title: str, *edits: Edit) -> Fix:
-        return cls(tuple(sorted(edits, key=_edit_order)), Safety.SAFE, title)
+    def safe(cls, title: str, *edits: Edit, removes: str = "", adds: str = "", restyles: str = "") -> Fix:
+        return cls(tuple(sorted(edits, key=_edit_order)), Safety.SAFE, title, removes, adds, restyles)
 
     @classmethod
-    def unsafe(cls, title: str, *edits: Edit) -> Fix:
-        return cls(tuple(sorted(edits, key=_edit_order)), Safety.UNSAFE, title)
+    def unsafe(cls, title: str, *edits: Edit, removes: str = "", adds: str = "", restyles: str = "") -> Fix:
+        return cls(tuple(sorted(edits, key=_edit_order)), Safety.UNSAFE, title, removes, adds, restyles)
 
     @property
     def start(self) -> int:

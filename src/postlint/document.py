@@ -174,9 +174,3 @@ class Post:
         from postlint.html import parse_html
 
         return parse_html(self.text, self.markdown)
-
-    @cached_property
-    def visible_words(self) -> list[str]:
-        from postlint.html import visible_words
-
-        return visible_words(self.text, self.html)

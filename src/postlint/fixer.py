@@ -1,7 +1,8 @@
 """Applies fixes: non-overlapping fixes whole, then re-parse and re-lint, until nothing applies.
 
-A pass whose result breaks the front matter or loses a visible word is not kept: its fixes are
-tried one by one and those that do harm are dropped (and reported as PL003).
+A pass whose result breaks the front matter or changes what the reader sees beyond what its fixes
+declare is not kept: its fixes are tried one by one and those that do harm are dropped (and
+reported as PL003).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from postlint.diagnostics import Diagnostic, Edit, Fix, Safety, Severity
 from postlint.document import Post
 from postlint.engine import Linter
+from postlint.visible import visible_changes
 
 MAX_PASSES = 10
 _CONTEXT = 24  # characters on each side that identify a refused fix in later passes
@@ -80,28 +82,28 @@ def _self_overlapping(fix: Fix) -> bool:
     return any(later.start < earlier.end for earlier, later in zip(fix.edits, fix.edits[1:]))
 
 
-def keeps_content(before: Post, after: Post) -> str | None:
-    """Why ``after`` is not an acceptable result of fixing ``before``, or None."""
+def keeps_content(before: Post, after: Post, chosen: list[tuple[str, Fix]]) -> str | None:
+    """Why ``after`` is not an acceptable result of applying ``chosen`` to ``before``, or None: the
+    front matter must still parse, and what the reader sees (as the site's renderer shows it) may
+    change only inside the fixes' edits and only as they declare."""
     old_front, new_front = before.front_matter, after.front_matter
     if old_front is not None and old_front.terminated and old_front.error is None:
         if new_front is None or not new_front.terminated or new_front.error is not None:
             return "the front matter would no longer parse"
-    if not _is_subsequence("".join(before.visible_words), "".join(after.visible_words)):
-        return "visible text would be lost or reordered"
+    edits = sorted((edit for _, fix in chosen for edit in fix.edits), key=lambda edit: (edit.start, edit.end))
+    removed, added = visible_changes(before, after, edits)
+    undeclared_removed = Counter(removed) - Counter("".join("".join(fix.removes.split()) for _, fix in chosen))
+    undeclared_added = Counter(added) - Counter("".join("".join(fix.adds.split()) for _, fix in chosen))
+    if undeclared_removed:
+        return f"visible text would be lost ({_shown(undeclared_removed)})"
+    if undeclared_added:
+        return f"text would appear that the reader does not see now ({_shown(undeclared_added)})"
     return None
 
 
-def _is_subsequence(letters: str, within: str) -> bool:
-    """Every letter and digit a reader saw is still there, in order (words may join or split:
-    removing a stray ``**`` between two words is allowed to join them)."""
-    if letters == within:
-        return True
-    position = 0
-    for letter in letters:
-        position = within.find(letter, position) + 1
-        if position == 0:
-            return False
-    return True
+def _shown(characters: Counter) -> str:
+    text = "".join(characters.elements())
+    return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"
 
 
 def fix_post(
@@ -129,19 +131,19 @@ def fix_post(
         if not chosen:
             break
         result = _apply(current, chosen)
-        problem = keeps_content(current, result)
+        problem = keeps_content(current, result, chosen)
         if problem is not None:
             kept = []
             for code, fix in chosen:
                 alone = _apply(current, [(code, fix)])
-                reason = keeps_content(current, alone)
+                reason = keeps_content(current, alone, [(code, fix)])
                 if reason is None:
                     kept.append((code, fix))
                 else:
                     rejected.add(_key(current.text, code, fix))
                     _note(notes, _not_applied(current, code, fix, reason))
             result = _apply(current, kept)
-            if kept and keeps_content(current, result) is not None:
+            if kept and keeps_content(current, result, kept) is not None:
                 for code, fix in kept:
                     rejected.add(_key(current.text, code, fix))
                     _note(notes, _not_applied(current, code, fix, "together with other fixes it " + problem))

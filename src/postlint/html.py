@@ -9,7 +9,6 @@ to close. Code blocks, inline code and Liquid tags (from the Markdown scan) are 
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -66,7 +65,6 @@ _SPACE = re.compile(r"[\s/]*")
 _ATTRIBUTE_NAME = re.compile(r"[^\s/>][^\s/>=]*")
 _EQUALS = re.compile(r"\s*=\s*")
 _UNQUOTED_VALUE = re.compile(r"[^\s>]*")
-_WORD = re.compile(r"[^\W_]+")
 _START_TAG_BODY = r"""([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
 _END_TAG_BODY = r"/([A-Za-z][A-Za-z0-9-]*)\s*>"
 # Every "<" with what follows when it is a well-formed tag, the common case: a start tag (groups
@@ -674,24 +672,3 @@ def _content_end(text: str, block) -> int:
 def _close_block(stack: list[Element], floor: int, at: int, close_implicitly) -> None:
     while len(stack) > floor and stack[-1].name in PHRASING_ELEMENTS:
         close_implicitly(stack.pop(), at, "block")
-
-
-# --- text ------------------------------------------------------------------------------------
-
-
-def text_content(text: str, start: int, end: int) -> str:
-    return html_lib.unescape(text[start:end])
-
-
-def visible_words(text: str, html: Html) -> list[str]:
-    """Hangul, Latin and digit words of the body as a reader sees them: inline tags and comments
-    join the text around them (``후</font>보`` reads 후보), other tags separate it."""
-    pieces: list[str] = []
-    for token in html.tokens:
-        kind = type(token)
-        if kind is Text or kind is Autolink:
-            chunk = text[token.start : token.end]
-            pieces.append(html_lib.unescape(chunk) if "&" in chunk else chunk)
-        elif kind is Tag and token.name not in PHRASING_ELEMENTS and token.name in KNOWN_ELEMENTS:
-            pieces.append(" ")
-    return _WORD.findall("".join(pieces))

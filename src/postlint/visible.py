@@ -14,6 +14,8 @@ from __future__ import annotations
 import html as html_lib
 import weakref
 from bisect import bisect_right
+from collections import Counter
+from difflib import SequenceMatcher
 
 from postlint.html import Autolink, Text
 
@@ -122,3 +124,80 @@ def visible_text(post, code: bool = True) -> str:
     pieces = [text[start:end] for start, end, kind in visible_runs(post) if code or kind != CODE_RUN]
     joined = "\x00".join(pieces)
     return html_lib.unescape(joined).replace("\x00", "") if "&" in joined else joined.replace("\x00", "")
+
+
+def visible_changes(before, after, edits) -> tuple[str, str]:
+    """What applying ``edits`` (sorted, disjoint) to ``before`` changes of what the reader sees,
+    ``after`` being the result: the visible characters removed and added (white space left out).
+    Both texts are cut at the edits and compared piece by piece, so that a change far from the
+    edits (a delimiter that now renders, text a broken tag no longer hides) counts too."""
+    before_spans = [(edit.start, edit.end) for edit in edits]
+    after_spans = []
+    shift = 0
+    for edit in edits:
+        after_spans.append((edit.start + shift, edit.start + shift + len(edit.content)))
+        shift += len(edit.content) - (edit.end - edit.start)
+    removed: Counter = Counter()
+    added: Counter = Counter()
+    for old, new in zip(_pieces(before.text, visible_runs(before), before_spans), _pieces(after.text, visible_runs(after), after_spans)):
+        if old != new:
+            gone, came = _difference(old, new)
+            removed.update(gone)
+            added.update(came)
+    return "".join(removed.elements()), "".join(added.elements())
+
+
+def _pieces(text: str, runs, spans: list[tuple[int, int]]) -> list[str]:
+    """The visible characters (without white space) before the first span, in it, between it and
+    the next, and so on: ``2 * len(spans) + 1`` pieces."""
+    pieces: list[list[str]] = [[] for _ in range(2 * len(spans) + 1)]
+    starts = [span[0] for span in spans]
+    for start, end, _ in runs:
+        position = start
+        index = max(0, bisect_right(starts, position) - 1)
+        while position < end:
+            while index < len(spans) and spans[index][1] <= position and not (spans[index][0] == spans[index][1] == position):
+                index += 1
+            if index < len(spans) and spans[index][0] <= position < spans[index][1]:
+                stop = min(end, spans[index][1])
+                pieces[2 * index + 1].append(text[position:stop])
+            else:
+                while index < len(spans) and spans[index][0] < position:
+                    index += 1
+                stop = min(end, spans[index][0]) if index < len(spans) else end
+                if stop == position:  # an insertion point: the text after it is the next piece
+                    index += 1
+                    continue
+                pieces[2 * index].append(text[position:stop])
+            position = stop
+    return [_letters(piece) for piece in pieces]
+
+
+def _difference(old: str, new: str) -> tuple[str, str]:
+    """The characters only ``old`` has and those only ``new`` has, aligned as a diff aligns them."""
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    old, new = old[head : len(old) - tail], new[head : len(new) - tail]
+    if not old or not new:
+        return old, new
+    gone: list[str] = []
+    came: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag in ("delete", "replace"):
+            gone.append(old[i1:i2])
+        if tag in ("insert", "replace"):
+            came.append(new[j1:j2])
+    return "".join(gone), "".join(came)
+
+
+def _letters(pieces: list[str]) -> str:
+    """The pieces' characters as a reader gets them (entities decoded), without white space."""
+    joined = "\x00".join(pieces)
+    if "&" in joined:
+        joined = html_lib.unescape(joined)
+    return "".join(joined.replace("\x00", "").split())

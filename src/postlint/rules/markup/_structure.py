@@ -286,10 +286,10 @@ def _glued(text: str, tag: Tag, written: str, ascii_end: int, swallowed: int | N
     fix = None
     if tag.is_end and is_hangul(glued[0]) and tag.name:
         if at_eof or swallowed is not None and _ends_with_tag(text, ascii_end, swallowed, tag.end):
-            fix = Fix.safe(f"end `{describe(tag)}` before `{glued}`", Edit.insert(ascii_end, ">"))
+            fix = Fix.safe(f"end `{describe(tag)}` before `{glued}`", Edit.insert(ascii_end, ">"), adds=_revealed(text, ascii_end, swallowed if swallowed is not None else tag.end))
         elif tag.terminated and tag.end == tag.name_end + 1 and "<" not in glued and not _word_at(text, tag.end):
             # "</b고>" 
-            fix = Fix.safe(f"end `{describe(tag)}` before `{glued}`", Edit(ascii_end, tag.end, ">" + glued))
+            fix = Fix.safe(f"end `{describe(tag)}` before `{glued}`", Edit(ascii_end, tag.end, ">" + glued), adds=glued)
     hidden = "" if at_eof else " and hide everything up to the next `>`"
     return Problem(
         tag.start,
@@ -300,6 +300,11 @@ def _glued(text: str, tag: Tag, written: str, ascii_end: int, swallowed: int | N
         "separate the text from the tag name",
         fix,
     )
+
+
+def _revealed(text: str, start: int, end: int) -> str:
+    """The text a browser hid inside a broken tag and shows once the tag is ended early."""
+    return text[start:end].split("<", 1)[0]
 
 
 def _word_at(text: str, position: int) -> bool:

@@ -45,7 +45,7 @@ def check(post, options):
             run.start,
             run.end,
             f"stray `{stars}` prints literally (it is not emphasis, a list marker or arithmetic); remove it",
-            Fix.safe(f"remove the stray `{stars}`", _removal(text, run, line_start)),
+            Fix.safe(f"remove the stray `{stars}`", _removal(text, run, line_start), removes=stars),
         )
 
 

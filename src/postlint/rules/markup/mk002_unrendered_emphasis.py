@@ -43,7 +43,12 @@ def check(post, options):
             start,
             end,
             f"{_why(text, matches[0].opener, matches[0].closer, delimiters)}; write `{opening}…{closing}` instead",
-            Fix.safe(f"replace `{delimiters}…{delimiters}` with `{opening}…{closing}`", *edits),
+            Fix.safe(
+                f"replace `{delimiters}…{delimiters}` with `{opening}…{closing}`",
+                *edits,
+                removes=delimiters * 2,
+                restyles=text[edits[half - 1].end : edits[half].start],
+            ),
         )
 
 

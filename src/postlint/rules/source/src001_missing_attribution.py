@@ -115,7 +115,7 @@ def _fix(post, key: str, label: str) -> Fix | None:
         content = prefix + paragraph + newline
     else:
         content = paragraph + newline + newline
-    return Fix.unsafe(f"insert an attribution linking `{key}`", Edit.insert(at, content))
+    return Fix.unsafe(f"insert an attribution linking `{key}`", Edit.insert(at, content), adds=f"{label}: {url}")
 
 
 def _newline(text: str) -> str:
