@@ -271,6 +271,13 @@ def hidden_syntax(post) -> list[tuple[int, int]]:
         position = max(position, block.end)
     if position < len(text):
         spans.append((position, len(text)))
+    for start, end in blocks.inline_code:  # the backticks, and the space they may pad with
+        run = _BACKTICKS.match(text, start).end() - start
+        spans.append((start, start + run))
+        spans.append((end - run, end))
+    for block in blocks.blocks:
+        if block.kind == CODE and _FENCE_OPEN.match(text, block.start):
+            _fence_lines(text, block, spans)
     labels: set[str] = set()
     text_blocks = [block for block in blocks.blocks if block.kind == TEXT]
     for block in text_blocks:
@@ -280,6 +287,18 @@ def hidden_syntax(post) -> list[tuple[int, int]]:
         _line_markers(text, block, spans)
         _links_and_escapes(text, block, opaque, labels, spans, strikethrough=post.renderer.name == "goldmark")
     return merge(spans)
+
+
+def _fence_lines(text: str, block: Block, spans: list) -> None:
+    """A fenced code block's opening fence line and, when it has one, its closing fence line."""
+    first = _NEWLINE.search(text, block.start, block.end)
+    spans.append((block.start, first.end() if first else block.end))
+    content_end = block.end
+    while content_end > block.start and text[content_end - 1] in "\r\n":
+        content_end -= 1
+    last_line = max(text.rfind("\n", block.start, content_end), text.rfind("\r", block.start, content_end)) + 1
+    if first and last_line >= first.end() and text[last_line:content_end].strip().startswith(("```", "~~~")):
+        spans.append((last_line, block.end))
 
 
 def _opaque_in_text(post) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ class FixOutcome:
     post: Post  # the fixed post
     diagnostics: list[Diagnostic]  # what remains on the fixed post, PL003 notes included
     applied: Counter = field(default_factory=Counter)  # fixes applied, by code
+    fixes: list[tuple[str, Fix]] = field(default_factory=list)  # the fixes applied, in order
 
     @property
     def changed(self) -> bool:
@@ -117,6 +118,7 @@ def fix_post(
 ) -> FixOutcome:
     """Fix ``post`` until no fix applies; ``codes`` limits the fixes to those rules."""
     applied: Counter = Counter()
+    fixes: list[tuple[str, Fix]] = []
     notes: list[Diagnostic] = []
     rejected: set[tuple] = set()
     current = post
@@ -134,9 +136,7 @@ def fix_post(
         problem = keeps_content(current, result, chosen)
         if problem is not None:
             kept = []
-            for code, fix in chosen:
-                alone = _apply(current, [(code, fix)])
-                reason = keeps_content(current, alone, [(code, fix)])
+            for code, fix, reason in _harmless(current, chosen):
                 if reason is None:
                     kept.append((code, fix))
                 else:
@@ -150,6 +150,7 @@ def fix_post(
                 continue
             chosen = kept
         applied.update(code for code, _ in chosen)
+        fixes.extend(chosen)
         current = result
         current_diagnostics = linter.lint(current, path)
     else:
@@ -164,7 +165,23 @@ def fix_post(
                 )
             )
     notes = _within(notes, current)
-    return FixOutcome(current, sorted(current_diagnostics + notes, key=lambda item: item.sort_key), applied)
+    return FixOutcome(current, sorted(current_diagnostics + notes, key=lambda item: item.sort_key), applied, fixes)
+
+
+def _harmless(post: Post, chosen: list[tuple[str, Fix]]):
+    """Each fix of a pass that does harm as a whole, with why it does harm alone (None: it does
+    not). Halves that keep the content are accepted whole, so a pass of hundreds of fixes with
+    one bad one costs a few dozen checks, not hundreds."""
+    if len(chosen) == 1:
+        code, fix = chosen[0]
+        yield code, fix, keeps_content(post, _apply(post, chosen), chosen)
+        return
+    middle = len(chosen) // 2
+    for half in (chosen[:middle], chosen[middle:]):
+        if keeps_content(post, _apply(post, half), half) is None:
+            yield from ((code, fix, None) for code, fix in half)
+        else:
+            yield from _harmless(post, half)
 
 
 def _apply(post: Post, chosen: list[tuple[str, Fix]]) -> Post:

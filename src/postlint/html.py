@@ -20,7 +20,9 @@ from postlint.markdown import TEXT, Blocks
 VOID_ELEMENTS = frozenset(
     "area base br col embed hr img input keygen link meta param source track wbr".split()
 )
-RAW_TEXT_ELEMENTS = frozenset("script style textarea title xmp".split())
+# Elements whose content browsers read as text, not markup (HTML's raw text and RCDATA elements,
+# and those the parser reads as raw text: an <iframe>'s fallback content is never markup).
+RAW_TEXT_ELEMENTS = frozenset("script style textarea title xmp iframe noembed noframes noscript".split())
 CODE_ELEMENTS = frozenset("pre code kbd samp".split())
 # Elements whose end tag may be omitted: they close implicitly and are never "unclosed".
 OPTIONAL_END = frozenset("p li dt dd tr td th option optgroup thead tbody tfoot colgroup caption rb rt rtc rp".split())

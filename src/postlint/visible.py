@@ -100,9 +100,6 @@ def _subtract(runs: list[tuple[int, int, str]], hidden) -> list[tuple[int, int, 
     out: list[tuple[int, int, str]] = []
     starts = [span[0] for span in hidden]
     for start, end, kind in runs:
-        if kind == CODE_RUN:
-            out.append((start, end, kind))
-            continue
         index = max(0, bisect_right(starts, start) - 1)
         position = start
         while index < len(hidden) and hidden[index][0] < end:
@@ -201,3 +198,16 @@ def _letters(pieces: list[str]) -> str:
     if "&" in joined:
         joined = html_lib.unescape(joined)
     return "".join(joined.replace("\x00", "").split())
+
+
+def visible_between(post, start: int, end: int) -> str:
+    """The characters a reader sees in ``post.text[start:end]`` (entities decoded)."""
+    runs = visible_runs(post)
+    index = max(0, bisect_right(runs, (start,)) - 1)
+    pieces = []
+    for run_start, run_end, _ in runs[index:]:
+        if run_start >= end:
+            break
+        if run_end > start:
+            pieces.append(post.text[max(start, run_start) : min(end, run_end)])
+    return html_lib.unescape("".join(pieces))

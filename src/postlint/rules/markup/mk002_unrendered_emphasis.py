@@ -6,6 +6,7 @@ from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.rule import FixAvailability, Option, rule
 from postlint.emphasis import is_punctuation, is_whitespace, strict_flags
 from postlint.rules.markup._emphasis import analyze
+from postlint.visible import visible_between
 
 _ITALIC = {"b": "i", "strong": "em"}
 
@@ -47,7 +48,7 @@ def check(post, options):
                 f"replace `{delimiters}…{delimiters}` with `{opening}…{closing}`",
                 *edits,
                 removes=delimiters * 2,
-                restyles=text[edits[half - 1].end : edits[half].start],
+                restyles=visible_between(post, edits[half - 1].end, edits[half].start),
             ),
         )
 

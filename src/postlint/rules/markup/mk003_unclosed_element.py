@@ -16,6 +16,7 @@ from postlint.html import PHRASING_ELEMENTS, Declaration, Text
 from postlint.markdown import TEXT
 from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, FORMATTING_ELEMENTS, structure
+from postlint.visible import visible_between
 
 _TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
@@ -169,7 +170,12 @@ def _fix(post, item, context: _Context) -> Fix | None:
     if context.markdown_between(element.start_tag.start, at) or not _insertable(text, post.html.tokens, at):
         return None
     closing = "".join(f"</{child.name}>" for child in reversed(inside)) + f"</{element.name}>"
-    return Fix.safe(f"insert `{closing}`", Edit.insert(at, closing))
+    carried = item.reason in ("parent", "implied", "block") and any(e.name in FORMATTING_ELEMENTS for e in (element, *inside))
+    # Browsers carry a formatting element on past its parent's end (or its paragraph's) into the
+    # text that follows: ending it where it is closed now keeps this paragraph as it is and stops
+    # the leak, which restyles what follows.
+    after = visible_between(post, item.at, len(text)) if carried else ""
+    return Fix.safe(f"insert `{closing}`", Edit.insert(at, closing), restyles=after)
 
 
 def _holds_blocks(element, budget: int = 5000) -> bool:

@@ -8,7 +8,13 @@ from bisect import bisect_left
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.html import KNOWN_ELEMENTS, PHRASING_ELEMENTS, Comment, Tag, Text, token_start
 from postlint.rule import FixAvailability, rule
-from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, joins_markup, line_or_tag, structure
+from postlint.rules.markup._structure import (
+    DOCUMENT_ELEMENTS,
+    FORMATTING_ELEMENTS,
+    joins_markup,
+    line_or_tag,
+    structure,
+)
 
 _TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
 
@@ -34,6 +40,10 @@ def check(post, options):
         if tag.name in DOCUMENT_ELEMENTS:
             continue  # MK009's
         last = meant.get(id(tag))
+        if last is not None and last.name in FORMATTING_ELEMENTS and last.closed_by in ("parent", "implied", "block"):
+            # Browsers reopen a formatting element its parent's end closed: this end tag closes
+            # the reopened one, and removing it would let the formatting run on (MK003's problem).
+            continue
         if last is None:
             history = f"no `<{tag.name}>` is open here"
         else:

@@ -8,6 +8,7 @@ from bisect import bisect_left
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.document import start_of_line
 from postlint.html import CODE_ELEMENTS, Comment, Tag, Text, token_start
+from postlint.markdown import TEXT
 from postlint.rule import FixAvailability, rule
 
 # Formatting elements that show nothing without content. Not `a` (named anchors), not code.
@@ -55,7 +56,22 @@ def check(post, options):
         else:
             message = f"`<{name}>` holds only whitespace, so its formatting shows nothing; remove the tags and keep the space"
             title = f"unwrap the whitespace-only `<{name}>`"
-        yield Problem(start, end, message, Fix.safe(title, *_edits(text, start, end, tags, residue)))
+        edits = _edits(text, start, end, tags, residue)
+        if _touches_delimiter(post, start, end):
+            # "**<span> </span>**": the tags are what the `**` see next to them; without them
+            # the emphasis may stop rendering (or start). Where that is meant is a guess.
+            yield Problem(start, end, message, Fix.unsafe(title, *edits))
+        else:
+            yield Problem(start, end, message, Fix.safe(title, *edits))
+
+
+def _touches_delimiter(post, start: int, end: int) -> bool:
+    """A `*` or `_` right before or after the element, where Markdown is rendered."""
+    text = post.text
+    if not (start > 0 and text[start - 1] in "*_" or end < len(text) and text[end] in "*_"):
+        return False
+    block = post.markdown.block_at(start)
+    return block is not None and block.kind == TEXT
 
 
 def _empty_elements(post) -> set[int]:
