@@ -152,14 +152,14 @@ def test_span_over_several_lines_is_marked_to_the_end_of_its_first_line():
 
 
 def test_tabs_crlf_and_bom_keep_columns_and_carets_right():
-    text = "가\t탭 * 뒤\r\n"
+    text = "가\t탭</b> * 뒤\r\n"
     data = b"\xef\xbb\xbf" + text.encode("utf-8")
     result = check_bytes(linter_for("MK001"), data, "crlf.md", None)
-    assert [(d.code, result.post.lines.location(d.start)) for d in result.diagnostics] == [("MK001", (1, 5))]
+    assert [(d.code, result.post.lines.location(d.start)) for d in result.diagnostics] == [("MK001", (1, 9))]
     frame = output.format_text([result]).splitlines()
-    assert frame[0] == f"crlf.md:1:5: MK001 {result.diagnostics[0].message}"
-    assert frame[2] == "1 | 가 탭 * 뒤"  # the tab shown as one space, no `\x0d` for the CR
-    assert frame[3] == "  | " + " " * (2 + 1 + 2 + 1) + "^"
+    assert frame[0] == f"crlf.md:1:9: MK001 {result.diagnostics[0].message}"
+    assert frame[2] == "1 | 가 탭</b> * 뒤"  # the tab shown as one space, no `\x0d` for the CR
+    assert frame[3] == "  | " + " " * (2 + 1 + 2 + 4 + 1) + "^"
 
 
 def test_unsafe_fix_hint():
@@ -218,7 +218,7 @@ def test_colour_only_when_asked():
 
 def test_no_colour_through_the_cli_when_not_a_tty(tmp_path):
     post = tmp_path / "a.md"
-    post.write_text("가 * 나\n", encoding="utf-8")
+    post.write_text("<b>가</b> * 나\n", encoding="utf-8")
     run = CliRunner().invoke(main, ["check", "--select", "MK001", str(post)], color=False)
     assert run.exit_code == 1, run.output
     assert "MK001" in run.output and "\x1b" not in run.output
@@ -257,7 +257,7 @@ def _run_on_a_tty(args: list[str], env: dict[str, str], cwd: Path) -> str:
 
 @pytest.mark.skipif(not hasattr(pty, "openpty") or sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_colour_on_a_terminal_unless_no_color(tmp_path):
-    (tmp_path / "a.md").write_text("가 * 나\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("<b>가</b> * 나\n", encoding="utf-8")
     env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")}
     args = ["check", "--select", "MK001", "a.md"]
     coloured = _run_on_a_tty(args, env, tmp_path)
@@ -509,7 +509,7 @@ def test_junit_counts_and_escaping():
 
 HOSTILE = (
     "---\ntitle: 제목 \x1b[31m빨강\ncategories:\n  - News\n---\n\n"
-    "<p>\x1b[2J\x07 본문 * 이어서 \x9b31m 끝\u202e역방향\u2066</p>\n"
+    "<p>\x1b[2J\x07 <b>본문</b> * 이어서 \x9b31m 끝\u202e역방향\u2066</p>\n"
     "<p>강조 <b>굵게</b\x1b]0;title\x07고 끝</p>\n"
     "한국어 \x1b[1m**굵게**\x1b[0m 그리고\x08\x7f * 마지막\ufffe\n"
 )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import re
+import shutil
+import subprocess
+
+from postlint import emphasis
 from postlint.document import Post
-from postlint.rules.markup import _emphasis
 
 from conftest import SHARED, fix, lint, spans
 
@@ -18,14 +22,14 @@ def codes(text, *selected, options=None):
 
 
 def test_one_defect_one_code():
-    text = "<p>요금 **안내** * 참고</p>\n"
-    assert codes(text, "MK001", "MK002") == ["MK002 1:7-1:13", "MK001 1:14-1:15"]
+    text = "<p><b>요금</b> * 안내 **참고**</p>\n"
+    assert codes(text, "MK001", "MK002") == ["MK001 1:14-1:15", "MK002 1:19-1:25"]
 
 
 def test_fixes_converge_together():
-    text = "<p>**굵게 * 쓴** 말</p>\n\n이 글은 **마크다운(Markdown)**을 씁니다 * 끝.\n"
+    text = "<p>**굵게 쓴** 말</b> * 이어서</p>\n\n이 글은 **마크다운(Markdown)**을 씁니다.\n"
     fixed = fix(text, "MK001", "MK002")
-    assert fixed == "<p><b>굵게 쓴</b> 말</p>\n\n이 글은 <b>마크다운(Markdown)</b>을 씁니다 끝.\n"
+    assert fixed == "<p><b>굵게 쓴</b> 말</b> 이어서</p>\n\n이 글은 <b>마크다운(Markdown)</b>을 씁니다.\n"
     assert codes(fixed, "MK001", "MK002") == []
 
 
@@ -61,11 +65,28 @@ def test_seed_000_together():
     ],
 )
 def test_mk002_tag_strong(text, expected):
-    assert fix(text, "MK002", options={"MK002": {"tag": "strong"}}) == expected
+    # `*기울임*` may be meant as it is (`*gasp*`): its fix is unsafe.
+    assert fix(text, "MK002", unsafe=True, options={"MK002": {"tag": "strong"}}) == expected
 
 
 def test_mk002_default_tag():
-    assert fix("<p>__밑줄__과 _기울임_</p>\n", "MK002") == "<p><b>밑줄</b>과 <i>기울임</i></p>\n"
+    assert fix("<p>__밑줄__과 _기울임_</p>\n", "MK002") == "<p><b>밑줄</b>과 _기울임_</p>\n"
+    assert fix("<p>__밑줄__과 _기울임_</p>\n", "MK002", unsafe=True) == "<p><b>밑줄</b>과 <i>기울임</i></p>\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<p>-_- 그리고 ^_^ 와 -_-;;</p>\n",  # faces
+        "<p>__init__.py 와 __str__ 메서드, /live/_definst_/stream</p>\n",  # names in code
+        "<p>정** 님과 김** 님</p>\n",  # masked names
+        "<p>*.* 파일과 *skills_*.jsonl*</p>\n",  # globs
+        "<p>/* 주석 */ 과 # -*- coding: utf-8 -*-</p>\n",  # comments
+        "<p>**-**</p>\n",  # no word inside
+    ],
+)
+def test_mk002_quiet(text):
+    assert codes(text, "MK002") == []
 
 
 @pytest.mark.parametrize(
@@ -84,6 +105,14 @@ def test_mk002_default_tag():
         "`a * b` 코드\n",
         "<sup>*</sup> 각주\n",
         "**** 네 개\n",
+        # Asterisks a writer means, away from formatting markup:
+        "<p>Headcount * Devices per person, m * n</p>\n",
+        "<p>30 11 * * 0 /root/run.sh<br />*.* 파일</p>\n",
+        "<p>* 출처 : 뉴스<br />* 필수항목</p>\n",
+        "<p>The * denotes that it is active.</p>\n",
+        "<p>좋아요^^* 그리고 정** 님</p>\n",
+        "<p>* <strong>사용 예제</strong></p>\n",
+        '<p><span style="color: red">a</span> * <span style="color: blue">b</span></p>\n',
     ],
 )
 def test_mk001_quiet(text):
@@ -98,9 +127,9 @@ _PIECES = ["*", "*", "*", "_", "_", "a", "가", "을", " ", ".", "(", ")", '"', 
 def _render_matches(text: str) -> str:
     post = Post(text)
     replacements = {}
-    for unit in _emphasis.inline_units(post):
-        runs = _emphasis.unit_runs(text, unit)
-        for match in _emphasis.match_runs(runs, _emphasis.strict_flags):
+    for unit in emphasis.inline_units(post):
+        runs = emphasis.unit_runs(text, unit)
+        for match in emphasis.match_runs(runs, emphasis.strict_flags):
             tag = "strong" if match.size == 2 else "em"
             replacements[match.open_start] = (match.open_end, f"<{tag}>")
             replacements[match.close_start] = (match.close_end, f"</{tag}>")
@@ -116,11 +145,17 @@ def _render_matches(text: str) -> str:
     return "".join(out)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14))
 def test_strict_matching_is_commonmark(pieces):
-    markdown_it = pytest.importorskip("markdown_it")
+    """The CommonMark matcher against cmark, CommonMark's reference implementation."""
+    if shutil.which("cmark") is None:
+        pytest.skip("cmark is not installed (Debian: apt-get install cmark)")
     text = "x" + "".join(pieces) + "x"
-    html = markdown_it.MarkdownIt("commonmark").render(text).strip()
+    # Debian's cmark (0.30) keeps one lower bound for every `_` closer where CommonMark 0.31, and
+    # postlint, keep one per run length and openability: they differ when `_` runs of lengths 1
+    # and 2 meet (`a _*__*_ b`). Those inputs are left out.
+    assume(not (re.search(r"(?<!_)__(?!_)", text) and re.search(r"(?<!_)_(?!_)", text)))
+    html = subprocess.run(["cmark", "--unsafe"], input=text, capture_output=True, text=True, check=True).stdout.strip()
     assert html.startswith("<p>") and html.endswith("</p>")
     assert _render_matches(text) == html[3:-4].replace("&quot;", '"')

@@ -26,14 +26,24 @@ class Analysis:
 
 def relaxed_flags(run: Run) -> tuple[bool, bool]:
     before, after = run.before, run.after
+    after_tag = run.start == run.segment.start and run.segment.after_tag
+    before_tag = run.end == run.segment.end and run.segment.before_tag
+    if not after_tag and not before_tag and _symbol(before) and _symbol(after):
+        return False, False  # "-_-", "^_^", "-*-": a face or a mark, not a delimiter
+    if (before == "/" and not after_tag) or (after == "/" and not before_tag):
+        return False, False  # "/* … */": a comment in code
     can_open = not is_whitespace(after)
-    can_close = not is_whitespace(before)
+    can_close = not is_whitespace(before) or before == "\u00a0"  # editors pad with U+00A0
     if run.char == "_":
         can_open = can_open and not (before.isascii() and before.isalnum())
         can_close = can_close and not (after.isascii() and after.isalnum())
-    if run.length == 1 and before.isalnum():
-        can_open = False
+    if before.isalnum() and not after_tag:
+        can_open = False  # "정**", "김*수": a masked name or a footnote mark glued to a word
     return can_open, can_close
+
+
+def _symbol(char: str) -> bool:
+    return char != "" and not char.isalnum() and not is_whitespace(char) and char not in "\r\n"
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

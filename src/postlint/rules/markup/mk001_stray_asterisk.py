@@ -1,4 +1,13 @@
-"""MK001 stray-asterisk: a lone `*` (run of 1–3) that the reader will see as an asterisk."""
+"""MK001 stray-asterisk: asterisks left next to formatting markup, printed literally.
+
+An asterisk a writer types is usually meant: a multiplication sign (`m * n`), a footnote or
+required-field marker (`* 출처`, `* 필수항목`), a bullet written by hand (`<br>* width`), a cron
+field or a glob (`30 11 * * 0`, `*.*`), an emoticon (`^^*`), a masked name (`정**`), a comment in
+pasted code. None of those is reported. What is not meant is the asterisk a converter left behind
+when it turned Markdown emphasis into HTML formatting: right after the formatting element ends
+(`</b> * 이 틈즈에`, `</font>**`), right before one begins (`합니다 * <b>`), or alone where the
+emphasis was (`<p>**</p>`). Only those are reported, and removed safely.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +15,23 @@ import re
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.document import start_of_line
-from postlint.rule import FixAvailability, rule
 from postlint.emphasis import is_whitespace
+from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._emphasis import analyze
 
 _LIST_MARKER = re.compile(r"(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$)")
 _THEMATIC_BREAK = re.compile(r"[ \t]*(?:\*[ \t]*){3,}")
+# Inline elements that carry the emphasis a converter writes for Markdown's `*` and `**`.
+_FORMATTING = "b|strong|i|em|u|span|font|mark"
+_FORMATTING_END_BEFORE = re.compile(rf"</(?:{_FORMATTING})\s*>[ \t\u00a0]*\Z", re.IGNORECASE)
+_FORMATTING_START_AFTER = re.compile(rf"[ \t\u00a0]*<(?:{_FORMATTING})(?=[\s/>])", re.IGNORECASE)
+_SPACES = " \t\u00a0"
 
 
 @rule(
     code="MK001",
     name="stray-asterisk",
-    summary="a lone `*` between words or after a tag, printed literally",
+    summary="asterisks a converter left next to formatting markup, printed literally",
     fix=FixAvailability.ALWAYS,
     safety=Safety.SAFE,
 )
@@ -38,15 +52,75 @@ def check(post, options):
             continue
         if _is_thematic_break(text, line_start):
             continue
-        if _between_numbers(text, run):
+        where = _left_by_a_converter(text, run)
+        if where is None:
             continue
         stars = text[run.start : run.end]
         yield Problem(
             run.start,
             run.end,
-            f"stray `{stars}` prints literally (it is not emphasis, a list marker or arithmetic); remove it",
+            f"stray `{stars}` {where} prints literally: a leftover of emphasis turned into HTML; remove it",
             Fix.safe(f"remove the stray `{stars}`", _removal(text, run, line_start), removes=stars),
         )
+
+
+def _left_by_a_converter(text: str, run) -> str | None:
+    """Where the run sits if a converter left it there (next to formatting markup, or alone
+    where the emphasis was), else None: the asterisk may be meant."""
+    after = run.end
+    while after < len(text) and text[after] in _SPACES:
+        after += 1
+    following = text[after] if after < len(text) else ""
+    if following.isdigit() or (following == "*" and _field_after(text, after)):
+        return None  # "* * 0", "</b> * 2개": fields, arithmetic
+    before = run.start
+    while before > 0 and text[before - 1] in _SPACES:
+        before -= 1
+    preceding = text[before - 1] if before > 0 else ""
+    if preceding == "*" or preceding.isdigit():
+        return None
+    ends_before = _FORMATTING_END_BEFORE.search(text, max(0, run.start - 64), run.start) is not None
+    starts_after = _FORMATTING_START_AFTER.match(text, run.end) is not None
+    if ends_before and starts_after:
+        return None  # "<span>a</span> * <span>b</span>": an operator between formatted operands
+    if ends_before:
+        return "after a formatting element"
+    if starts_after and not _opens_line(text, run):
+        return "before a formatting element"
+    if _alone_in_unit(text, run):
+        return "alone"
+    return None
+
+
+def _field_after(text: str, start: int) -> bool:
+    """The asterisks at ``start`` stand as a field of their own (`* * 0`), not as an opening
+    delimiter glued to a word (`* *강조*`)."""
+    end = start
+    while end < len(text) and text[end] == "*":
+        end += 1
+    return end >= len(text) or not text[end].isalnum()
+
+
+def _opens_line(text: str, run) -> bool:
+    """A marker: the run opens its line or its unit and a space follows it
+    (`<p>* <strong>예제</strong>`), where a leftover is glued to the markup (`**<font …>`)."""
+    if not is_whitespace(run.after):
+        return False
+    segment = run.segment
+    if text[segment.start : run.start].strip(" \t\r\n\u00a0"):
+        return False
+    return segment.after_tag or segment.start == run.unit.start or not text[start_of_line(text, run.start) : run.start].strip(_SPACES)
+
+
+def _alone_in_unit(text: str, run) -> bool:
+    """Nothing else a reader sees shares the run's stretch of text: `<p>**</p>`, `**</div>`."""
+    for segment in run.unit.segments:
+        chunk = text[segment.start : segment.end]
+        if segment.start <= run.start < segment.end:
+            chunk = chunk[: run.start - segment.start] + chunk[run.end - segment.start :]
+        if chunk.strip(" \t\r\n\u00a0"):
+            return False
+    return True
 
 
 def _stands_alone(run) -> bool:
@@ -87,23 +161,6 @@ def _is_thematic_break(text: str, line_start: int) -> bool:
         if found != -1:
             line_end = min(line_end, found)
     return _THEMATIC_BREAK.fullmatch(text, line_start, line_end) is not None
-
-
-def _between_numbers(text: str, run) -> bool:
-    """`2 * 3`, `비용 * 1.5`: a multiplication sign, with a number on at least one side."""
-    before = run.start - 1
-    while before >= 0 and text[before] in " \t":
-        before -= 1
-    after = run.end
-    while after < len(text) and text[after] in " \t":
-        after += 1
-    left = text[before] if before >= 0 else ""
-    right = text[after] if after < len(text) else ""
-    left_number = left.isdigit() or left in ")%"
-    right_number = right.isdigit() or right == "("
-    left_operand = left_number or left.isalnum()
-    right_operand = right_number or right.isalnum()
-    return (left_number and right_operand) or (right_number and left_operand)
 
 
 # Tags that start a new line of text: an asterisk right after one opens that text.
