@@ -25,13 +25,7 @@ from renderers import Site, missing_programs, render_site, rendered_site, shared
 
 SITES = shared_sites()
 # Posts whose safe fixes change what the reader sees beyond what they declare, by site: why.
-EXCEPTIONS = {
-    "AhnSeongHyun+ahnseonghyun.github.io": {
-        "-eb-a0-88-ec-98-a4--ea-b4-91-ed-8c-ac-ec-9d-b4--ec-93-b4--eb-92-a4-eb-8a-a6-ec-9d-80--ec-9d-b8-ec-85-89-ec-85-98--ed-9b-84-ea-b8-b0.md":
-        "MK008 removes an empty <b> from a line of Word-pasted spans that open in one CommonMark block and close in "
-        "another; cmark then ends a paragraph elsewhere and two phrases lose `COLOR: black` (black text either way)",
-    },
-}
+EXCEPTIONS: dict[str, dict[str, str]] = {}
 # Text a reader does not see: scripts, styles, titles, and the fallback content of embedded frames.
 _SKIPPED = frozenset("script style template title head iframe noembed noframes noscript".split())
 _BOLD = frozenset("b strong h1 h2 h3 h4 h5 h6 th".split())

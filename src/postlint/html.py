@@ -118,6 +118,9 @@ class Text:
     code: bool = False  # inside code (Markdown code, <pre>, <code>) or a raw-text element
     markdown: bool = False  # in a Markdown text block, where inline Markdown is rendered
     shown: bool = False  # a tag or comment the renderer prints as text (kramdown: ``</div>`` it cannot place)
+    # Code the renderer shows as ordinary text (a code shortcode, a highlighter's markup): not
+    # prose for the rules, but no <pre> or <code> either.
+    plain: bool = False
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -455,21 +458,32 @@ def _attributes(text: str, position: int, stop: int) -> tuple[tuple[Attribute, .
 
 
 def _mark_text_context(tokens: list[Token], text: str, blocks: Blocks) -> list[Token]:
-    """Flag text inside <pre>/<code> and raw-text elements as code, and Markdown text as such
-    (text is split where a Markdown text block begins or ends); in Markdown text,
+    """Flag text as code where a reader sees code — inside <pre>/<code> and raw-text elements,
+    inside an element a syntax highlighter wrote (``class="highlight"``, a colorscripter table, a
+    monospace block) and inside a code shortcode (``[code]…[/code]``) — and Markdown text as such
+    (text is split where a Markdown text block or a shortcode begins or ends); in Markdown text,
     ``<https://…>`` is an autolink, not a tag."""
-    edges = sorted({edge for block in blocks.blocks if block.kind == TEXT for edge in (block.start, block.end)})
     text_blocks = [block for block in blocks.blocks if block.kind == TEXT]
     block_starts = [block.start for block in text_blocks]
+    code_text = blocks.code_text
+    code_text_starts = [span[0] for span in code_text]
+    edges = sorted(
+        {edge for block in text_blocks for edge in (block.start, block.end)} | {edge for span in code_text for edge in span}
+    )
 
     def in_text_block(offset: int) -> bool:
         index = bisect_right(block_starts, offset) - 1
         return index >= 0 and offset < text_blocks[index].end
 
+    def in_code_text(offset: int) -> bool:
+        index = bisect_right(code_text_starts, offset) - 1
+        return index >= 0 and offset < code_text[index][1]
+
     marked: list[Token] = []
     block_index = 0
     edge_index = 0
     code_depth = 0
+    highlighted: list[list] = []  # [name, depth] of the code containers open, innermost last
     for token in tokens:
         kind = type(token)
         if kind is not Tag and kind is not Text:
@@ -486,22 +500,53 @@ def _mark_text_context(tokens: list[Token], text: str, blocks: Blocks) -> list[T
                     continue
             if token.name in CODE_ELEMENTS and not token.self_closing:
                 code_depth = max(0, code_depth + (-1 if token.is_end else 1))
+            if not token.self_closing and token.name not in VOID_ELEMENTS:
+                _track_highlighted(highlighted, token)
             marked.append(token)
             continue
         code = token.code or code_depth > 0
+        plain_code = not code and bool(highlighted)
         while edge_index < len(edges) and edges[edge_index] <= token.start:
             edge_index += 1
         start = token.start
         probe = edge_index
-        while probe < len(edges) and edges[probe] < token.end:  # split where a text block begins or ends
-            marked.append(Text(start, edges[probe], code=code, markdown=in_text_block(start)))
+        while probe < len(edges) and edges[probe] < token.end:  # split where a text block or shortcode begins or ends
+            plain = plain_code or (not code and in_code_text(start))
+            marked.append(Text(start, edges[probe], code=code or plain, markdown=in_text_block(start), plain=plain))
             start = edges[probe]
             probe += 1
-        if start == token.start and code == token.code and not markdown:
+        plain = plain_code or (not code and bool(code_text) and in_code_text(start))
+        if start == token.start and not plain and code == token.code and not markdown:
             marked.append(token)
         else:
-            marked.append(Text(start, token.end, code=code, markdown=in_text_block(start) if start != token.start else markdown))
+            marked.append(
+                Text(start, token.end, code=code or plain, markdown=in_text_block(start) if start != token.start else markdown, plain=plain)
+            )
     return marked
+
+
+# Classes and fonts of the HTML syntax highlighters write: what is inside is code.
+_CODE_CLASS = re.compile(
+    r"\b(?:highlight|colorscripter|syntaxhighlighter|codehilite|hljs|prettyprint|crayon-|sourceCode|brush:|gist)",
+    re.IGNORECASE,
+)
+_MONOSPACE = re.compile(r"font-family\s*:[^;]*\b(?:monospace|Consolas|Courier|Monaco|Menlo|D2Coding|Lucida Console)", re.IGNORECASE)
+
+
+def _track_highlighted(open_containers: list[list], tag: Tag) -> None:
+    """Keep ``open_containers`` (the code containers open, as [name, depth]) up to date."""
+    if open_containers and open_containers[-1][0] == tag.name:
+        open_containers[-1][1] += -1 if tag.is_end else 1
+        if open_containers[-1][1] == 0:
+            open_containers.pop()
+        return
+    if tag.is_end or not tag.attributes:
+        return
+    for attribute in tag.attributes:
+        value = attribute.value or ""
+        if (attribute.name == "class" and _CODE_CLASS.search(value)) or (attribute.name == "style" and _MONOSPACE.search(value)):
+            open_containers.append([tag.name, 1])
+            return
 
 
 # --- tree builder ----------------------------------------------------------------------------

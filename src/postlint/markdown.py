@@ -10,6 +10,7 @@ characters the reader sees. Liquid tags are found whatever the renderer; rules l
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -49,6 +50,11 @@ class Blocks:
     closings: dict[int, tuple[int, bool]] = field(default_factory=dict)
     # kramdown: the characters the reader sees, as (start, end, kind) runs.
     visible: list[tuple[int, int, str]] | None = None
+    # Not prose whatever the renderer: code a template tag highlights ({% highlight %}, Hugo's
+    # {{< highlight >}}), opaque like code blocks; and the text of a code shortcode ([code]…
+    # [/code]), whose tags stay tags.
+    template_code: list[tuple[int, int]] = field(default_factory=list)
+    code_text: list[tuple[int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _opaque: list[tuple[int, int]] | None = None
     _code: list[tuple[int, int]] | None = None
@@ -71,7 +77,7 @@ class Blocks:
         """Sorted, disjoint spans of code: code blocks, inline code, ``{% raw %}`` regions."""
         if self._code is None:
             blocks = [(block.start, block.end) for block in self.blocks if block.kind == CODE]
-            self._code = merge([*blocks, *self.inline_code, *self.liquid_raw])
+            self._code = merge([*blocks, *self.inline_code, *self.liquid_raw, *self.template_code])
         return self._code
 
     def is_markup(self, offset: int) -> bool:
@@ -79,6 +85,49 @@ class Blocks:
         if self.markup is None or offset in self.markup:
             return True
         return any(start <= offset < end for start, end in self.passthrough)
+
+
+_TEMPLATE_CODE_OPEN = re.compile(r"\{%-?\s*(highlight|codeblock)\b[^%]{0,200}%\}|\{\{[<%]\s*(highlight|code)\b[^}]{0,200}[>%]\}\}")
+_SHORTCODE_OPEN = re.compile(
+    r"\[(code|sourcecode|php|html|css|js|javascript|python|ruby|java|sql|xml|bash|shell|plain|text)(?:[ =][^\]\n]{0,200})?\]",
+    re.IGNORECASE,
+)
+
+
+def template_code_spans(text: str, start: int) -> list[tuple[int, int]]:
+    """``{% highlight %}…{% endhighlight %}``, ``{% codeblock %}…``, Hugo's ``{{< highlight >}}…``:
+    code the site's templates turn into highlighted code, whatever the Markdown around it."""
+    if "{%" not in text and "{{" not in text:
+        return []
+    spans = []
+    position = start
+    while (opening := _TEMPLATE_CODE_OPEN.search(text, position)) is not None:
+        name = opening.group(1) or opening.group(2)
+        closing = re.compile(rf"\{{%-?\s*end{name}\s*-?%\}}" if opening.group(1) else rf"\{{\{{[<%]\s*/{name}\s*[>%]\}}\}}")
+        found = closing.search(text, opening.end())
+        end = found.end() if found else opening.end()
+        spans.append((opening.start(), end))
+        position = end
+    return spans
+
+
+def shortcode_code_spans(text: str, start: int) -> list[tuple[int, int]]:
+    """WordPress code shortcodes left by an export, ``[code language="php"]…[/code]``: what a
+    reader sees there is code (the plugin that highlighted it is gone)."""
+    if "[" not in text:
+        return []
+    lowered = None
+    spans = []
+    position = start
+    while (opening := _SHORTCODE_OPEN.search(text, position)) is not None:
+        lowered = lowered if lowered is not None else text.lower()
+        close = lowered.find(f"[/{opening.group(1).lower()}]", opening.end())
+        if close == -1:
+            position = opening.end()
+            continue
+        spans.append((opening.start(), close + len(opening.group(1)) + 3))
+        position = close + 1
+    return spans
 
 
 def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -95,6 +144,8 @@ def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def scan_blocks(text: str, body_start: int, renderer: Renderer = DEFAULT) -> Blocks:
     result = Blocks(body_start, renderer)
     result.liquid, result.liquid_raw = liquid_spans(text, body_start)
+    result.template_code = template_code_spans(text, body_start)
+    result.code_text = shortcode_code_spans(text, body_start)
     if renderer.name == NONE:
         if body_start < len(text):
             result.blocks.append(Block(HTML, body_start, len(text)))

@@ -82,7 +82,7 @@ def _token_runs(post, start: int, end: int, hidden) -> list[tuple[int, int, str]
                     if inner is not None and inner[0] < inner[1]:
                         runs.append((max(inner[0], token_start), min(inner[1], token_end), TEXT_RUN))
                 continue
-        runs.append((token_start, token_end, CODE_RUN if token.code else TEXT_RUN))
+        runs.append((token_start, token_end, CODE_RUN if token.code and not token.plain else TEXT_RUN))
     return _subtract(runs, hidden) if hidden else runs
 
 
