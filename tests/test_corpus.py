@@ -24,7 +24,9 @@ from conftest import SHARED
 from test_properties import check_fix
 
 POSTS = sorted((SHARED / "corpus").glob("*")) + sorted((SHARED / "seeds").glob("*"))
-LINTER = Linter(Config(select=["ALL"]))
+# The corpus comes from a Jekyll site with Jekyll's defaults: kramdown, GFM input.
+LINTER = Linter(Config(select=["ALL"], markdown="kramdown"))
+KRAMDOWN = LINTER.renderer_for(None)
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
@@ -43,7 +45,7 @@ def not_converged(diagnostics) -> list[str]:
 @pytest.mark.skipif(not POSTS, reason="../shared is not present")
 @pytest.mark.parametrize("path", POSTS, ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_post(path: Path):
-    post = Post.from_bytes(path.read_bytes(), path.name)
+    post = Post.from_bytes(path.read_bytes(), path.name, KRAMDOWN)
     diagnostics = LINTER.lint(post)
     assert not internal_errors(diagnostics)
 
@@ -57,7 +59,7 @@ def test_post(path: Path):
         if not unsafe:
             assert hangul(outcome.post.text) == hangul(post.text), "safe fixes added or lost Hangul"
         # And every fix-safety property of test_properties.py (words, untouched lines, code).
-        check_fix(path.read_bytes(), unsafe)
+        check_fix(path.read_bytes(), unsafe, KRAMDOWN)
 
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
@@ -70,6 +72,7 @@ def test_cli_fix_twice_changes_nothing_the_second_time(tmp_path: Path):
     posts.mkdir()
     for path in POSTS:  # the seeds are .txt: the CLI looks for .md
         shutil.copyfile(path, posts / (path.stem + ".md"))
+    (tmp_path / "postlint.toml").write_text('markdown = "kramdown"\n', encoding="utf-8")
     original = _snapshot(posts)
     assert len(original) == len(POSTS)
 

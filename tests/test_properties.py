@@ -39,6 +39,7 @@ from postlint.document import Post
 from postlint.engine import INTERNAL_ERROR, Linter
 from postlint.fixer import FIX_NOT_APPLIED, fix_post, fixable
 from postlint.html import Text
+from postlint.renderer import Renderer
 
 LINTER = Linter(Config(select=["ALL"]))
 
@@ -308,8 +309,13 @@ FOUND_BUGS = [
 ]
 
 
-def check_fix(data: bytes, unsafe: bool) -> None:
-    post = Post.from_bytes(data, "post.md")
+KRAMDOWN = Renderer("kramdown", "the tests", generator="jekyll")
+
+
+def check_fix(data: bytes, unsafe: bool, renderer: Renderer | None = None) -> None:
+    """Every property of fixing ``data`` (read as ``renderer`` renders it: CommonMark unless
+    given)."""
+    post = Post.from_bytes(data, "post.md", renderer)
     recorder = RecordingLinter(LINTER)
     before = recorder.lint(post)
     assert not [d.message for d in before if d.code == INTERNAL_ERROR]
@@ -323,7 +329,7 @@ def check_fix(data: bytes, unsafe: bool) -> None:
 
     # The result is a post postlint can read again, with the BOM, endings and front matter kept.
     assert fixed.bom == post.bom
-    reread = Post.from_bytes(fixed.encode(), "post.md")
+    reread = Post.from_bytes(fixed.encode(), "post.md", renderer)
     assert reread.text == fixed.text
     endings = line_endings(post.text)
     if len(endings) == 1:
@@ -398,6 +404,18 @@ def test_unsafe_fixes_converge_and_stay_local(data):
 @given(strategies.post_bytes(max_blocks=3, max_noise=12), st.booleans())
 def test_noise_does_not_break_fixing(data, unsafe):
     check_fix(data, unsafe=unsafe)
+
+
+@given(strategies.post_bytes())
+@example_each(FIXED_BUGS)
+def test_safe_fixes_are_safe_under_kramdown(data):
+    """The same properties with the body read as kramdown reads it (Jekyll's renderer)."""
+    check_fix(data, unsafe=False, renderer=KRAMDOWN)
+
+
+@given(strategies.post_bytes())
+def test_unsafe_fixes_converge_under_kramdown(data):
+    check_fix(data, unsafe=True, renderer=KRAMDOWN)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.html import PHRASING_ELEMENTS, Declaration, Text
@@ -138,6 +139,7 @@ class _Context:
             for index, element in enumerate(chain):
                 self.position[id(element)] = index
         self.text_starts = [block.start for block in post.markdown.blocks if block.kind == TEXT]
+        self.renderer_closings = Counter(item.at for item in post.html.unclosed if item.reason == "renderer")
 
     def open_inside(self, element) -> list | None:
         """Elements still open inside ``element`` when it was closed (None: too many)."""
@@ -157,6 +159,8 @@ def _fix(post, item, context: _Context) -> Fix | None:
     """Insert the end tag (and those of elements left open inside it) where it is closed now."""
     text = post.text
     element = item.element
+    if item.reason == "renderer" and context.renderer_closings[item.at] > 1:
+        return None  # kramdown closes several elements there: the tags are tangled, see them by hand
     at = len(text) if item.reason == "eof" else item.at
     while at > element.start_tag.end and text[at - 1] in " \t\r\n":
         at -= 1

@@ -34,6 +34,7 @@ def check(post, options):
     paired = {id(tag) for tag in facts.block_strays.values()}
     text = post.text
     meant = _meant_for(html.elements, html.stray_end_tags)
+    strays = {id(tag) for tag in html.stray_end_tags}
     for tag in html.stray_end_tags:
         if facts.skip(tag) or id(tag) in facts.explained_strays or id(tag) in paired:
             continue
@@ -62,8 +63,13 @@ def check(post, options):
             edits.append(Edit.delete(*line_or_tag(text, start_tag.start, start_tag.end)))
             title = f"remove the empty `<{tag.name}>` wrapper"
         fix = None if any(joins_markup(text, edit.start, edit.end) for edit in edits) else Fix.safe(title, *edits)
-        if tag.name == "p" and _between_words(text, html.tokens, tag):
+        if tag.name == "p" and _between_words(text, html.tokens, tag, strays):
             fix = None  # "일</p>정": the empty paragraph splits the words; removing it would join them
+        if post.markdown.markup is not None:
+            # kramdown passed this end tag on because it closes an element in its own reading
+            # (it prints the end tags that close nothing): without it, kramdown would read the
+            # rest of the post into that element. The nesting needs fixing by hand.
+            fix = None
         yield Problem(
             tag.start,
             tag.end,
@@ -72,24 +78,25 @@ def check(post, options):
         )
 
 
-def _between_words(text: str, tokens, tag) -> bool:
-    """A letter or digit is the nearest visible character on both sides; inline tags and comments
-    in between do not separate words (``가격</b></p>은`` reads 가격은 once the ``</p>`` is gone)."""
+def _between_words(text: str, tokens, tag, strays: set[int]) -> bool:
+    """A letter or digit is the nearest visible character on both sides; inline tags, comments
+    and other stray end tags (removed too) in between do not separate words (``가격</b></p>은``
+    reads 가격은 once the ``</p>`` is gone)."""
     index = bisect_left(tokens, tag.start, key=token_start)
-    before = _nearest_visible(text, tokens, range(index - 1, -1, -1), backwards=True)
-    after = _nearest_visible(text, tokens, range(index + 1, len(tokens)), backwards=False)
+    before = _nearest_visible(text, tokens, range(index - 1, -1, -1), True, strays)
+    after = _nearest_visible(text, tokens, range(index + 1, len(tokens)), False, strays)
     return before.isalnum() and after.isalnum()
 
 
-def _nearest_visible(text: str, tokens, indexes: range, backwards: bool) -> str:
+def _nearest_visible(text: str, tokens, indexes: range, backwards: bool, strays: set[int]) -> str:
     for index in indexes:
         token = tokens[index]
         kind = type(token)
-        if kind is Comment or (kind is Tag and (token.name in PHRASING_ELEMENTS or token.name not in KNOWN_ELEMENTS)):
+        if kind is Comment or (kind is Tag and (token.name in PHRASING_ELEMENTS or token.name not in KNOWN_ELEMENTS or id(token) in strays)):
             continue
         if kind is not Text:
             return ""  # a block-level tag separates the words anyway
-        chunk = text[token.start : token.end].strip(" \t")
+        chunk = text[token.start : token.end].strip(" \t*_")  # `*` and `_` may go too: not a separator
         if chunk:
             return chunk[-1] if backwards else chunk[0]
     return ""
