@@ -19,10 +19,26 @@ from postlint.cache import Cache
 from postlint.config import ENGINE_CODES, Config, ConfigError, load_config
 from postlint.discovery import discover
 from postlint.engine import FileResult, Linter
-from postlint.output import DOCUMENT_FORMATTERS, FORMATS, Tally, line_format, sanitize, statistics, summary
+from postlint.output import (
+    DOCUMENT_FORMATTERS,
+    FORMATS,
+    Tally,
+    line_format,
+    sanitize,
+    statistics,
+    summary,
+)
+from postlint.renderer import DEFAULT
 from postlint.rule import all_rules
 from postlint.ruledocs import doc_text
-from postlint.runner import FixMode, FixResult, check_bytes, check_files, fix_file, fix_files
+from postlint.runner import (
+    FixMode,
+    FixResult,
+    check_bytes,
+    check_files,
+    fix_file,
+    fix_files,
+)
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 
@@ -131,12 +147,23 @@ def _terminate(signum, frame) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print the problems only, no summary.")
 @jobs_option
 @click.option("--no-cache", is_flag=True, help="Check every file afresh; neither read nor write .postlint_cache/.")
-def check(config: Config, paths, stdin_filename, output_format, show_statistics, exit_zero, quiet, jobs, no_cache):
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print the settings each post is checked with (configuration file, Markdown renderer and where it was found); check nothing.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Say on stderr which Markdown renderer the posts are read with, and why.")
+def check(config: Config, paths, stdin_filename, output_format, show_statistics, exit_zero, quiet, jobs, no_cache, show_settings, verbose):
     """Report problems in posts (files or directories; `-` for stdin)."""
     linter = Linter(config)
-    cache = None if no_cache else Cache(config.root, config.fingerprint())
     files, stdin, errors = _targets(paths, config)
     _report_path_errors(errors)
+    if show_settings:
+        _show_settings(linter, files, stdin_filename if stdin else None)
+        sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
+    if verbose:
+        _say_renderers(linter, files)
+    cache = None if no_cache else Cache(config.root, config.fingerprint())
     checking = check_files(linter, files, jobs, cache)
     results: Iterable[FileResult] = checking
     progress = _progress_shown(len(files), output_format)
@@ -150,6 +177,34 @@ def check(config: Config, paths, stdin_filename, output_format, show_statistics,
     if not tally.files and not errors and not quiet:
         click.echo("No posts found (looked for *.md, *.markdown, *.html).", err=True)
     sys.exit(_exit_code(tally, errors, exit_zero))
+
+
+def _show_settings(linter: Linter, files: list[Path], stdin_filename: str | None) -> None:
+    config = linter.config
+    source = str(config.source) if config.source is not None else "none (postlint's defaults)"
+    rules = sorted(code for code in linter.enabled_codes)
+    click.echo(f"configuration: {sanitize(source)}")
+    click.echo(f"rules: {len(rules)} enabled: {', '.join(rules)}")
+    targets = [*files, *([Path(stdin_filename)] if stdin_filename else [])]
+    for path in targets:
+        click.echo(f"{sanitize(str(path))}: markdown: {sanitize(linter.renderer_for(path).describe())}")
+
+
+def _say_renderers(linter: Linter, files: list[Path]) -> None:
+    """One line on stderr for each way the posts are read: the renderer, where it was found, and
+    how many posts it applies to (a post with no site configuration is read as CommonMark)."""
+    counts: dict[str, int] = {}
+    for path in files:
+        description = linter.renderer_for(path).describe()
+        counts[description] = counts.get(description, 0) + 1
+    for description, count in counts.items():
+        click.echo(f"postlint: {count} post{'s' * (count != 1)}: markdown: {sanitize(description)}", err=True)
+    if any(linter.renderer_for(path) is DEFAULT for path in files):
+        click.echo(
+            "postlint: no Jekyll or Hugo configuration was found for some posts: they are read as CommonMark "
+            "(set `markdown` in postlint.toml to say how your site renders them)",
+            err=True,
+        )
 
 
 # Below this many files a run is too short for a progress bar to help.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
-from postlint.rule import FixAvailability, Option, rule
 from postlint.emphasis import is_punctuation, is_whitespace, strict_flags
+from postlint.rule import FixAvailability, Option, rule
 from postlint.rules.markup._emphasis import analyze
 from postlint.visible import visible_between
 
@@ -84,7 +84,7 @@ def _certainty(post, matches) -> Safety | None:
     words, UNSAFE for `*…*` and `_…_` (`*gasp*` may be meant as it is), None when it is not
     emphasis at all (identifiers, globs, punctuation) or the post is not Markdown."""
     text = post.text
-    opener, closer = matches[0].opener, matches[0].closer
+    opener = matches[0].opener
     open_start = min(match.open_start for match in matches)
     close_end = max(match.close_end for match in matches)
     inner_start = max(match.open_end for match in matches)
