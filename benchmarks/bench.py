@@ -370,6 +370,14 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--python", help="the Python (with lxml) for the baseline (default: this one, or postlint's)")
     parser.add_argument("--workdir", type=Path, help="where to make the temporary corpus (default: the system's temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus")
+    parser.add_argument(
+        "--markdown",
+        help="read the posts with this renderer (postlint's `markdown` setting, given in a configuration file); default: what postlint finds",
+    )
+    parser.add_argument(
+        "--compare",
+        help="another postlint executable (an earlier version, say) to time cold beside this one, as it is configured by default",
+    )
     arguments = parser.parse_args()
     if arguments.runs < 1:
         parser.error("--runs must be at least 1")
@@ -410,11 +418,21 @@ def main() -> int:
         megabytes = total_size(files) / 1e6
 
         baseline = Measurement("baseline: read + lxml-parse every body, 1 process", [python, "-c", BASELINE, "."], here)
-        cold = Measurement("postlint check, cold (`--no-cache`, default jobs)", postlint + ["check", *no_cache, *CONCISE, "."], here)
-        warm_argv = postlint + ["check", *CONCISE, "."]
+        if arguments.markdown:
+            settings = work / "settings" / "postlint.toml"  # outside the corpus: found only by --config
+            settings.parent.mkdir()
+            settings.write_text(f'markdown = "{arguments.markdown}"\n', encoding="utf-8")
+            configured = ["--config", str(settings)]
+            cache_home = settings.parent  # postlint keeps its cache beside the configuration it read
+            notes.append(f"postlint reads the posts as `{arguments.markdown}` (`--config` {settings.name} with `markdown = \"{arguments.markdown}\"`).")
+        else:
+            configured = []
+            cache_home = here
+        cold = Measurement("postlint check, cold (`--no-cache`, default jobs)", postlint + ["check", *configured, *no_cache, *CONCISE, "."], here)
+        warm_argv = postlint + ["check", *configured, *CONCISE, "."]
         warm = Measurement("postlint check, warm (cache from a previous run)", warm_argv, here)
-        jobs1 = Measurement("postlint check `--jobs 1 --no-cache`", postlint + ["check", "--jobs", "1", *no_cache, *CONCISE, "."], here)
-        fix = Measurement("postlint fix `--diff --no-cache` (writes nothing)", postlint + ["fix", "--diff", *fix_no_cache, *CONCISE, "."], here)
+        jobs1 = Measurement("postlint check `--jobs 1 --no-cache`", postlint + ["check", *configured, "--jobs", "1", *no_cache, *CONCISE, "."], here)
+        fix = Measurement("postlint fix `--diff --no-cache` (writes nothing)", postlint + ["fix", *configured, "--diff", *fix_no_cache, *CONCISE, "."], here)
         if not has_no_cache:
             cold.label = "postlint check, cold (cache deleted first)"
             jobs1.label = "postlint check `--jobs 1`"
@@ -424,14 +442,14 @@ def main() -> int:
         cache_state = {"primed": False, "works": True}
 
         def drop_cache() -> None:
-            shutil.rmtree(here / CACHE_DIRECTORY, ignore_errors=True)
+            shutil.rmtree(cache_home / CACHE_DIRECTORY, ignore_errors=True)
 
         def prime_cache() -> None:
             # A warm run needs the cache a previous run left; make one (untimed) when it is missing.
-            if not cache_state["works"] or (here / CACHE_DIRECTORY).exists():
+            if not cache_state["works"] or (cache_home / CACHE_DIRECTORY).exists():
                 return
             run_once(warm_argv, here)
-            if not (here / CACHE_DIRECTORY).exists():
+            if not (cache_home / CACHE_DIRECTORY).exists():
                 cache_state["works"] = False
                 notes.append("postlint wrote no `.postlint_cache/`: the warm runs had no cache to use.")
 
@@ -446,6 +464,12 @@ def main() -> int:
         if has_jobs:
             measurements.append(jobs1)
         measurements.append(fix)
+        compared = None
+        if arguments.compare:
+            other = [arguments.compare]
+            other_version = tool_version(other + ["--version"]).split()[-1]
+            compared = Measurement(f"other postlint ({other_version}) check, cold", other + ["check", "--no-cache", *CONCISE, "."], here, group="compare")
+            measurements.append(compared)
 
         versions = [f"postlint {tool_version(postlint + ['--version']).split()[-1]}"]
         versions.append("lxml " + subprocess.run([python, "-c", "import lxml; print(lxml.__version__)"], capture_output=True, text=True).stdout.strip())
@@ -539,6 +563,10 @@ def main() -> int:
             ratio_line("cold / warm", median_of(cold), median_of(warm), "target ≥ 10"),
             ratio_line("fix / cold check", median_of(fix), median_of(cold), "target ≤ 2"),
         ]
+        if compared is not None:
+            ratio = paired_median(cold, compared)
+            if ratio is not None:
+                lines.append(f"- cold / the other postlint's cold (same rounds): {ratio:.2f}")
         for measurement in measurements:
             if measurement.group == "peer":
                 lines.append(ratio_line(f"cold / {measurement.label}", median_of(cold), median_of(measurement), "< 1: postlint faster"))

@@ -43,6 +43,14 @@ HTML_COMMENT = re.compile(r"<!--(.*?)-->", _DM)
 HTML_INSTRUCTION = re.compile(r"<\?(.*?)\?>", _DM)
 HTML_ATTRIBUTE = re.compile(rf"(?<![ \t\n\r\f\v]){_S}*+({UNAME})(?:{_S}*={_S}*(?:(\w+)|([\"'])(.*?)\3))?", _DM)
 HTML_RAW_START = re.compile(rf"<(?:{UNAME}|/|!--|\?)")
+# What parse_raw_html tries at each HTML_RAW_START, in kramdown's order, as one pattern: a
+# comment, a processing instruction, a start tag, an end tag, or a "<" that is text.
+RAW_TOKEN = re.compile(
+    rf"(?P<comment><!--.*?-->)|(?P<pi><\?.*?\?>)"
+    rf"|<(?P<name>(?>{UNAME})){_S}*(?P<attrs>(?>{_S}+{UNAME}(?:{_S}*={_S}*(?:\w+|(?P<q>[\"']).*?(?P=q)))?)*){_S}*(?P<slash>/)?>"
+    rf"|</(?P<end>{UNAME}){_S}*>|(?P<text><)(?=(?:{UNAME}|/|!--|\?))",
+    _DM,
+)
 
 CONTENT_MODEL_BLOCK = frozenset(
     "address applet article aside blockquote body dd details div dl fieldset figure figcaption footer "
@@ -431,6 +439,7 @@ class Parser:
         self.span_tree: Node | None = None
         self.span_stack: list[Node] = []
         self._span_patterns: dict = {}
+        self.facts = Facts()  # what raw HTML holds is recorded here as it is read
         self.block_parsers = (
             (BLANK_LINE, self.parse_blank_line),
             (INDENT, self.parse_codeblock),
@@ -451,6 +460,7 @@ class Parser:
             (EOB_MARKER, self.parse_eob_marker),
             (PARAGRAPH_START, self.parse_paragraph),
         )
+        self._from_block_html = next(index for index, (_, method) in enumerate(self.block_parsers) if method == self.parse_block_html_)
 
     def parse(self, src: Src) -> Node:
         root = Node("root")
@@ -470,9 +480,13 @@ class Parser:
         scanner = self.scanner
         found = False
         try:
-            while scanner.pos < len(scanner.s):
-                for start, method in self.block_parsers:
-                    if start.match(scanner.s, scanner.pos) is not None and method():
+            s = scanner.s
+            parsers = self.block_parsers
+            from_html = self._from_block_html
+            while scanner.pos < len(s):
+                # No parser before block_html takes a line that starts with "<".
+                for start, method in parsers[from_html:] if s[scanner.pos] == "<" else parsers:
+                    if start.match(s, scanner.pos) is not None and method():
                         break
                 else:  # kramdown warns "this should not occur" and takes the line as text
                     end = LINE.match(scanner.s, scanner.pos).end()
@@ -939,62 +953,101 @@ class Parser:
 
     def parse_raw_html(self, element: Node) -> None:
         """Raw HTML up to ``element``'s end tag: every element inside needs its own end tag; an
-        end tag of anything else is text, and an element never closed runs to the end."""
+        end tag of anything else is text, and an element never closed runs to the end. What is
+        inside is recorded in the facts at once (kramdown's recursion, as a loop over a stack)."""
         scanner = self.scanner
         src = scanner.src
         s = scanner.s
+        facts = self.facts
+        markup = facts.markup
+        at = src.at
         self.stack.append(self.tree)
         self.tree = element
-        done = False
-        while not done and scanner.pos < len(s):
-            found = HTML_RAW_START.search(s, scanner.pos)
-            if found is None:
-                self._raw_text(element, scanner.pos, len(s))
-                scanner.pos = len(s)
-                element.warned = element.type == "html_element"
+        names = [element.value]  # the elements open, innermost last
+        starts = [element.start]
+        code_depth = 1 if element.value in _CODE_ELEMENTS else 0
+        warned = False
+        length = len(s)
+        position = scanner.pos
+        search = RAW_TOKEN.search
+        while position < length:
+            token = search(s, position)
+            if token is None:
+                self._raw_text(position, length, code_depth)
+                position = length
+                warned = True  # kramdown: "Found no end tag for …" (the innermost element)
                 break
-            lt = found.start()
-            self._raw_text(element, scanner.pos, lt)
-            scanner.pos = lt
-            if (match := HTML_COMMENT.match(s, lt)) is not None:
-                element.children.append(Node("xml_comment", None, src.at(lt)))
-                scanner.pos = match.end()
-            elif (match := HTML_INSTRUCTION.match(s, lt)) is not None:
-                instruction = Node("xml_pi", None, src.at(lt))
-                instruction.stop = src.at(match.end() - 1) + 1
-                element.children.append(instruction)
-                scanner.pos = match.end()
-            elif (match := HTML_TAG.match(s, lt)) is not None:
-                scanner.pos = match.end()
-                self.handle_html_start_tag(match, lt)
-            elif (match := HTML_TAG_CLOSE.match(s, lt)) is not None:
-                name = match.group(1)
-                if element.value == (name.lower() if element.value in KNOWN else name):
-                    element.end_tag = src.at(lt)
-                    element.stop = src.at(match.end() - 1) + 1
-                    scanner.pos = match.end()
-                    done = True
+            lt = token.start()
+            if lt > position:
+                self._raw_text(position, lt, code_depth)
+            position = token.end()
+            kind = token.lastgroup
+            if kind == "text":  # a "<" that starts nothing kramdown reads: text
+                self._raw_text(lt, position, code_depth)
+            elif kind == "end":
+                name = token.group("end")
+                current = names[-1]
+                if current == (name.lower() if current in KNOWN else name):
+                    if len(names) == 1:
+                        element.end_tag = at(lt)
+                        element.stop = at(position - 1) + 1
+                        scanner.pos = position
+                        self.tree = self.stack.pop()
+                        return
+                    markup.add(at(lt))
+                    names.pop()
+                    starts.pop()
+                    if current in _CODE_ELEMENTS:
+                        code_depth -= 1
                 else:  # kramdown: "invalidly used HTML closing tag": printed as text
-                    self._raw_text(element, lt, match.end())
-                    scanner.pos = match.end()
-            else:
-                self._raw_text(element, lt, lt + 1)
-                scanner.pos = lt + 1
-        if not done and element.type == "html_element":
-            element.close = element.stop = src.at(len(s))
+                    self._raw_text(lt, position, code_depth)
+            elif kind == "comment":
+                markup.add(at(lt))
+            elif kind == "pi":
+                markup.add(at(lt))
+                facts.passthrough.append((at(lt), at(position - 1) + 1))  # browsers end it at the first ">"
+            else:  # a start tag
+                name = token.group("name")
+                if name.lower() in KNOWN:
+                    name = name.lower()
+                markup.add(at(lt))
+                if name == "script" or name == "style":
+                    end = _raw_text_end(name).search(s, position)
+                    if end is None:
+                        facts.closings.append((at(lt), at(length), True))
+                        position = length
+                    else:
+                        markup.add(at(end.start()))
+                        position = end.end()
+                    continue
+                attributes = token.group("attrs")
+                closed = token.group("slash") is not None or name in WITHOUT_BODY
+                if "markdown" in attributes:
+                    asked = _markdown_attribute(attributes)
+                    if asked is not None and asked != "raw":  # Markdown asked for inside raw HTML
+                        node = Node("html_element", name, at(lt))
+                        element.children.append(node)
+                        scanner.pos = position
+                        self.handle_kramdown_html_tag(node, attributes, closed, position)
+                        position = scanner.pos
+                        continue
+                if closed:
+                    continue
+                names.append(name)
+                starts.append(at(lt))
+                if name in _CODE_ELEMENTS:
+                    code_depth += 1
+        scanner.pos = position
+        end = at(length)
+        for depth in range(len(names) - 1, 0, -1):  # kramdown closes them all where the text ends
+            facts.closings.append((starts[depth], end, warned and depth == len(names) - 1))
+        element.close = element.stop = end
+        element.warned = warned and len(names) == 1
         self.tree = self.stack.pop()
 
-    def _raw_text(self, element: Node, start: int, end: int) -> None:
-        if start >= end:
-            return
-        runs = self.scanner.src.runs(start, end)
-        last = element.children[-1] if element.children else None
-        if last is not None and last.type == "text":
-            last.value.extend(runs)
-        else:
-            node = Node("text", runs)
-            node.model = TEXT_RUN
-            element.children.append(node)
+    def _raw_text(self, start: int, end: int, code_depth: int) -> None:
+        kind = CODE_RUN if code_depth else TEXT_RUN
+        self.facts.visible.extend((first, last, kind) for first, last in self.scanner.src.runs(start, end))
 
     def parse_list(self) -> bool:
         scanner = self.scanner
@@ -1622,6 +1675,16 @@ def _extension_stop(name: str, block: bool) -> re.Pattern:
     return pattern
 
 
+_RAW_TEXT_ENDS: dict[str, re.Pattern] = {}
+
+
+def _raw_text_end(name: str) -> re.Pattern:
+    pattern = _RAW_TEXT_ENDS.get(name)
+    if pattern is None:
+        pattern = _RAW_TEXT_ENDS[name] = re.compile(rf"</{name}{_S}*>", re.IGNORECASE)
+    return pattern
+
+
 _SPAN_STOPS: dict[str, re.Pattern] = {}
 
 
@@ -1678,9 +1741,8 @@ _DELIMITER_ALNUM = {d: re.compile(rf"{re.escape(d)}{_ALNUM}") for d in ("*", "**
 # --- the facts -------------------------------------------------------------------------------
 
 
-def facts_of(root: Node) -> Facts:
+def facts_of(root: Node, facts: Facts) -> Facts:
     """Walk kramdown's tree and record, in post offsets, what the reader gets."""
-    facts = Facts()
     referenced: set[str] = set()
     _footnote_references(root, referenced)
     _collect(root, facts, referenced, block=True, code=False)
@@ -1750,7 +1812,7 @@ def parse(text: str, start: int, gfm: bool = True, parse_block_html: bool = Fals
     line breaks made ``\\n`` and one at the end."""
     src = _source(text, start, jekyll_pass(text, start) if liquid else None)
     parser = Parser(gfm, parse_block_html)
-    return facts_of(parser.parse(src))
+    return facts_of(parser.parse(src), parser.facts)
 
 
 def _source(text: str, start: int, pieces: list[Piece] | None) -> Src:

@@ -170,7 +170,7 @@ def _kramdown_blocks(text: str, body_start: int, renderer: Renderer, result: Blo
 
     facts.code_blocks, facts.markdown, facts.raw_html = clip(facts.code_blocks), clip(facts.markdown), clip(facts.raw_html)
     facts.closings = [(start, min(at, end), warned) for start, at, warned in facts.closings]
-    facts.visible = [(start, min(stop, end), kind) for start, stop, kind in facts.visible if start < end]
+    facts.visible = sorted((start, min(stop, end), kind) for start, stop, kind in facts.visible if start < end)
     regions = (
         [(start, end, 2, CODE) for start, end in facts.code_blocks]
         + [(start, end, 1, TEXT) for start, end in facts.markdown]
