@@ -16,17 +16,20 @@ SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def linter_for(*codes: str, options: dict | None = None) -> Linter:
-    return Linter(Config(select=list(codes) or ["ALL"], rule_options=options or {}))
+def linter_for(*codes: str, options: dict | None = None, markdown: str | None = None) -> Linter:
+    return Linter(Config(select=list(codes) or ["ALL"], rule_options=options or {}, markdown=markdown))
 
 
-def lint(text: str, *codes: str, options: dict | None = None):
-    post = Post(text, "test.md")
-    return post, linter_for(*codes, options=options).lint(post)
+def lint(text: str, *codes: str, options: dict | None = None, markdown: str | None = None):
+    linter = linter_for(*codes, options=options, markdown=markdown)
+    post = Post(text, "test.md", renderer=linter.renderer_for(Path("test.md")))
+    return post, linter.lint(post)
 
 
-def fix(text: str, *codes: str, unsafe: bool = False, options: dict | None = None) -> str:
-    return fix_post(Post(text, "test.md"), linter_for(*codes, options=options), unsafe=unsafe).post.text
+def fix(text: str, *codes: str, unsafe: bool = False, options: dict | None = None, markdown: str | None = None) -> str:
+    linter = linter_for(*codes, options=options, markdown=markdown)
+    post = Post(text, "test.md", renderer=linter.renderer_for(Path("test.md")))
+    return fix_post(post, linter, unsafe=unsafe).post.text
 
 
 def spans(post: Post, diagnostics) -> list[str]:

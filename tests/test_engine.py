@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from postlint.config import Config
-from postlint.diagnostics import Edit, Fix, Problem, Safety
+from postlint.diagnostics import Edit, Fix, Problem, Safety, apply_edits
 from postlint.document import Post
 from postlint.engine import Linter
-from postlint.fixer import MAX_PASSES, apply_edits, fix_post, select_fixes
+from postlint.fixer import MAX_PASSES, fix_post, select_fixes
 from postlint.rule import FixAvailability, Rule
 
 from conftest import spans

@@ -6,6 +6,7 @@ reference implementation, as postlint reads it) and parsed as a browser parses i
 Post by post, the model and the page must agree on:
 
 - how many ``*`` and ``_`` the reader sees as text (outside code);
+- how many end tags the reader sees as text (outside code): kramdown prints those it cannot place;
 - how many code regions there are (``<pre>`` blocks, and ``<code>`` outside them);
 - that each element MK003 calls unclosed has no end tag of its own in the page.
 
@@ -36,6 +37,7 @@ from renderers import Site, missing_programs, rendered_site, shared_sites
 SITES = shared_sites()
 # Tags a reader does not see the text of as prose, on both sides of the comparison.
 _NOT_PROSE = frozenset("pre code kbd samp script style textarea template title".split())
+_END_TAG_TEXT = re.compile(r"</[A-Za-z][A-Za-z0-9]*\s*>")
 # Posts where model and page disagree for a reason postlint leaves unmodelled, by site: why.
 EXCEPTIONS: dict[str, dict[str, str]] = {}
 
@@ -62,13 +64,16 @@ def page_facts(markup: str) -> dict[str, int]:
             counts["code regions"] += 1
         pre = in_pre or tag in ("pre", "code")
         if tag is not None and element.text and not inside:
-            counts["*"] += element.text.count("*")
-            counts["_"] += element.text.count("_")
+            count_text(element.text)
         for child in element:
             walk(child, inside, pre)
             if child.tail and not inside:
-                counts["*"] += child.tail.count("*")
-                counts["_"] += child.tail.count("_")
+                count_text(child.tail)
+
+    def count_text(text: str) -> None:
+        counts["*"] += text.count("*")
+        counts["_"] += text.count("_")
+        counts["end tags as text"] += len(_END_TAG_TEXT.findall(text))
 
     walk(_page(markup), False, False)
     return counts
@@ -80,6 +85,7 @@ def model_facts(post: Post) -> dict[str, int]:
     seen = visible_text(post, code=False)
     counts["*"] = seen.count("*")
     counts["_"] = seen.count("_")
+    counts["end tags as text"] = len(_END_TAG_TEXT.findall(seen))
     blocks = post.markdown
     counts["code regions"] = sum(1 for block in blocks.blocks if block.kind == CODE) + len(blocks.inline_code)
     counts["code regions"] += _code_elements(post)
@@ -115,7 +121,7 @@ def test_model_agrees_with_the_renderer(site: Site, capsys):
         pytest.skip(f"{site.engine} is needed to render {site.short}: {missing}")
     linter = _linter(site)
     rendered = rendered_site(site.name)
-    disagree: dict[str, list[str]] = {"*": [], "_": [], "code regions": []}
+    disagree: dict[str, list[str]] = {"*": [], "_": [], "end tags as text": [], "code regions": []}
     checked = 0
     for path, page in zip(site.posts, rendered):
         if page.error is not None:

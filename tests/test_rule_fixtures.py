@@ -3,7 +3,8 @@
 ``<case>.md`` is linted with only rule CODE selected. ``<case>.expected`` lists the expected
 diagnostics as ``LINE:COL-ENDLINE:ENDCOL``, one a line (empty: none expected). ``<case>.fixed.md``,
 when present, is the text after fixing with only that rule (unsafe fixes allowed when the rule's
-fixes are unsafe); fixing it again must change nothing.
+fixes are unsafe); fixing it again must change nothing. A case named ``<name>.kramdown.md`` is
+read as kramdown renders it (``markdown = "kramdown"``); any other, as CommonMark.
 """
 
 from __future__ import annotations
@@ -34,15 +35,16 @@ def test_fixture(case):
     expected_file = case.with_suffix(".expected")
     assert expected_file.exists(), f"{expected_file.name} is missing"
     expected = [f"{code} {line.strip()}" for line in _read(expected_file).splitlines() if line.strip()]
-    post, diagnostics = lint(text, code)
+    markdown = "kramdown" if case.stem.endswith(".kramdown") else None
+    post, diagnostics = lint(text, code, markdown=markdown)
     assert spans(post, [d for d in diagnostics if d.code == code]) == expected
 
     fixed_file = case.with_name(case.stem + ".fixed.md")
     if fixed_file.exists():
         unsafe = rule.safety is Safety.UNSAFE
-        fixed = fix(text, code, unsafe=unsafe)
+        fixed = fix(text, code, unsafe=unsafe, markdown=markdown)
         assert fixed == _read(fixed_file)
-        assert fix(fixed, code, unsafe=unsafe) == fixed, "fixing the fixed text changed it again"
+        assert fix(fixed, code, unsafe=unsafe, markdown=markdown) == fixed, "fixing the fixed text changed it again"
 
 
 def test_every_rule_has_fixtures():

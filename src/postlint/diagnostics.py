@@ -94,3 +94,15 @@ class Diagnostic:
     @property
     def sort_key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.code)
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply sorted, non-overlapping edits in one pass over the text."""
+    pieces = []
+    position = 0
+    for edit in edits:
+        pieces.append(text[position : edit.start])
+        pieces.append(edit.content)
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces)

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postlint.diagnostics import Diagnostic, Edit, Fix, Safety, Severity
+from postlint.diagnostics import Diagnostic, Edit, Fix, Safety, Severity, apply_edits
 from postlint.document import Post
 from postlint.engine import Linter
 from postlint.visible import visible_changes
@@ -39,18 +39,6 @@ def fixable(diagnostic: Diagnostic, unsafe: bool, codes: set[str] | None = None)
     if fix is None or (fix.safety is Safety.UNSAFE and not unsafe):
         return False
     return codes is None or diagnostic.code in codes
-
-
-def apply_edits(text: str, edits: list[Edit]) -> str:
-    """Apply sorted, non-overlapping edits in one pass over the text."""
-    pieces = []
-    position = 0
-    for edit in edits:
-        pieces.append(text[position : edit.start])
-        pieces.append(edit.content)
-        position = edit.end
-    pieces.append(text[position:])
-    return "".join(pieces)
 
 
 def select_fixes(fixes: list[tuple[str, Fix]]) -> list[tuple[str, Fix]]:

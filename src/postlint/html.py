@@ -257,15 +257,16 @@ def _shown_as_text(tokens: list[Token], blocks: Blocks, shown: list) -> list[Tok
 def tokenize(text: str, blocks: Blocks) -> list[Token]:
     tokens: list[Token] = []
     position = blocks.body_start
+    shown = _Shown(blocks) if blocks.markup is not None else None
     for code_start, code_end in blocks.code_spans:
         if code_start > position:
-            _tokenize_segment(text, position, code_start, tokens, blocks.liquid)
+            _tokenize_segment(text, position, code_start, tokens, blocks.liquid, shown)
         start = max(code_start, position)
         if code_end > start:
             tokens.append(Text(start, code_end, code=True))
         position = max(position, code_end)
     if position < len(text):
-        _tokenize_segment(text, position, len(text), tokens, blocks.liquid)
+        _tokenize_segment(text, position, len(text), tokens, blocks.liquid, shown)
     if blocks.liquid:
         tokens = _carve_liquid(tokens, blocks.liquid)
     return _mark_text_context(tokens, text, blocks)
@@ -296,7 +297,27 @@ def _carve_liquid(tokens: list[Token], liquid: list[tuple[int, int]]) -> list[To
     return carved
 
 
-def _tokenize_segment(text: str, start: int, stop: int, tokens: list[Token], liquid: list[tuple[int, int]] = ()) -> None:
+class _Shown:
+    """Where the renderer prints a "tag" as text (kramdown escapes its ``<``): the browser reads
+    that "tag" as text, so it cannot run past the next ``<`` the renderer passes on as markup."""
+
+    __slots__ = ("blocks", "offsets")
+
+    def __init__(self, blocks: Blocks):
+        self.blocks = blocks
+        self.offsets = sorted(blocks.markup)
+
+    def limit(self, lt: int, stop: int) -> int | None:
+        """None for markup at ``lt``; else where the text the renderer prints ends at the latest."""
+        if self.blocks.is_markup(lt):
+            return None
+        index = bisect_right(self.offsets, lt)
+        return min(stop, self.offsets[index]) if index < len(self.offsets) else stop
+
+
+def _tokenize_segment(
+    text: str, start: int, stop: int, tokens: list[Token], liquid: list[tuple[int, int]] = (), shown: _Shown | None = None
+) -> None:
     append = tokens.append
     search = _MARKUP.search
     position = text_start = start
@@ -313,13 +334,19 @@ def _tokenize_segment(text: str, start: int, stop: int, tokens: list[Token], liq
             if index >= 0 and lt < liquid[index][1]:
                 position = liquid[index][1]
                 continue
+        limit = shown.limit(lt, stop) if shown is not None else None
         name = match.group(1)
-        if name is not None:
+        if limit is not None and match.end() > limit:
+            token = _tag_at(text, lt, limit) if lt + 1 < limit else None
+            if token is None:
+                position = lt + 1
+                continue
+        elif name is not None:
             token = Tag(False, name.lower(), lt, match.end(), match.end(1), _fast_attributes(match), match.group(3) == "/")
         elif (name := match.group(4)) is not None:
             token = Tag(True, name.lower(), lt, match.end(), match.end(4))
         else:
-            token = _tag_at(text, lt, stop)
+            token = _tag_at(text, lt, stop if limit is None else limit)
             if token is None:
                 position = lt + 1
                 continue
@@ -330,7 +357,7 @@ def _tokenize_segment(text: str, start: int, stop: int, tokens: list[Token], liq
         if type(token) is Tag:
             if liquid and token.attributes:
                 token.attributes = _outside_liquid(token.attributes, liquid, liquid_starts)
-            if not token.is_end and token.name in RAW_TEXT_ELEMENTS and not token.self_closing:
+            if not token.is_end and token.name in RAW_TEXT_ELEMENTS and not token.self_closing and limit is None:
                 close = _find_raw_text_end(text, token.name, position, stop)
                 if close > position:
                     append(Text(position, close, code=True))

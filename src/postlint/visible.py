@@ -14,9 +14,9 @@ from __future__ import annotations
 import html as html_lib
 import weakref
 from bisect import bisect_right
-from collections import Counter
 from difflib import SequenceMatcher
 
+from postlint.diagnostics import Edit, apply_edits
 from postlint.html import Autolink, Text
 
 TEXT_RUN = "t"
@@ -134,14 +134,22 @@ def visible_changes(before, after, edits) -> tuple[str, str]:
     for edit in edits:
         after_spans.append((edit.start + shift, edit.start + shift + len(edit.content)))
         shift += len(edit.content) - (edit.end - edit.start)
-    removed: Counter = Counter()
-    added: Counter = Counter()
+    removed: list[str] = []
+    added: list[str] = []
     for old, new in zip(_pieces(before.text, visible_runs(before), before_spans), _pieces(after.text, visible_runs(after), after_spans)):
         if old != new:
             gone, came = _difference(old, new)
-            removed.update(gone)
-            added.update(came)
-    return "".join(removed.elements()), "".join(added.elements())
+            removed.append(gone)
+            added.append(came)
+    return "".join(removed), "".join(added)
+
+
+def edit_changes(post, edits: list[Edit]) -> tuple[str, str]:
+    """What the reader would see change if ``edits`` (sorted, disjoint) were applied to ``post``:
+    the visible characters removed and added. For a fix whose effect reaches past its edits
+    (removing a tag that opened an HTML block lets the renderer read the Markdown after it)."""
+    after = post.edited(apply_edits(post.text, edits), edits[0].start)
+    return visible_changes(post, after, edits)
 
 
 def _pieces(text: str, runs, spans: list[tuple[int, int]]) -> list[str]:

@@ -22,6 +22,7 @@ from postlint.diagnostics import Edit, Fix, Problem
 from postlint.document import start_of_line
 from postlint.html import CODE_ELEMENTS, KNOWN_ELEMENTS, Tag, Text
 from postlint.markdown import TEXT
+from postlint.visible import edit_changes, visible_between
 
 # Elements the HTML parser knows although HTML no longer defines them: not "unknown".
 LEGACY_ELEMENTS = frozenset(
@@ -69,6 +70,9 @@ class Structure:
     findings: list[Problem] = field(default_factory=list)
     phantoms: list[Phantom] = field(default_factory=list)
     explained_strays: set[int] = field(default_factory=set)  # id() of stray end tags a phantom explains
+    # kramdown: end tags it prints as text because they close nothing in its reading, that no
+    # start tag printed as text explains (MK005 reports them).
+    shown_strays: list[Tag] = field(default_factory=list)
     # An element Markdown closed at the end of its paragraph, and the stray end tag in a later
     # paragraph that was meant to close it: one defect, reported by MK003 (id(element) -> tag).
     block_strays: dict[int, Tag] = field(default_factory=dict)
@@ -113,6 +117,7 @@ def _analyze(post) -> Structure:
     foreign_depth = 0  # inside <svg>/<math>, where other element names are fine
     previous = None
     candidates: list[tuple[Phantom, Problem]] = []
+    shown_in_code: set[int] = set()  # where tags the renderer prints as text lie inside <pre>/<code>
     for token in html.tokens:
         kind = type(token)
         if kind is Tag:
@@ -134,9 +139,13 @@ def _analyze(post) -> Structure:
                     result.malformed_tags.add(id(token))
                     result.phantoms.extend(hidden)
         elif kind is Text and not token.code:
+            if token.shown and code_depth > 0:
+                shown_in_code.add(token.start)
             _check_text(text, token, previous, candidates)
         previous = token
-    _explain(html, candidates, result)
+    if html.shown:
+        _check_shown(post, result, shown_in_code)
+    _explain(text, html, candidates, result)
     _pair_block_strays(html, result)
     result.findings.sort(key=lambda item: (item.start, item.end))
     return result
@@ -327,6 +336,83 @@ def _positions(text: str, char: str, start: int, end: int):
         position = text.find(char, position + 1, end)
 
 
+# --- tags the renderer prints as text (kramdown) --------------------------------------------
+
+
+def _check_shown(post, result: Structure, in_code: set[int]) -> None:
+    """kramdown escapes the ``<`` of what it cannot read as a tag or place as an end tag, so the
+    reader sees it. An end tag with a Hangul syllable glued to its name (``</b는``) was meant to
+    end the element open around it; one that closes nothing and pairs with no start tag printed
+    as text is a stray."""
+    text = post.text
+    html = post.html
+    open_at = _open_spans(html)
+    shown_starts: dict[str, int] = {}
+    for tag in html.shown:
+        if type(tag) is not Tag or tag.start in in_code or any(start <= tag.start < end for start, end in post.markdown.code_text):
+            continue
+        if not tag.is_end:
+            shown_starts[tag.name] = shown_starts.get(tag.name, 0) + 1
+            continue
+        if shown_starts.get(tag.name):
+            shown_starts[tag.name] -= 1  # "<span onclick=f('x')>…</span>": both printed, one defect
+            continue
+        if tag.glued and tag.name and is_hangul(tag.glued[0]):
+            result.findings.append(_shown_glued(post, tag, open_at.get(tag.name, ())))
+            result.phantoms.append(Phantom(True, tag.name, tag.start))
+        elif not tag.glued and tag.terminated and is_known_element(tag.name):
+            if not _mentioned(text, tag):
+                result.shown_strays.append(tag)
+
+
+def _open_spans(html) -> dict[str, list[tuple[int, int]]]:
+    """Per element name, where an element the renderer closed itself was open."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for item in html.unclosed:
+        spans.setdefault(item.element.name, []).append((item.element.start_tag.end, item.at))
+    return spans
+
+
+def _shown_glued(post, tag: Tag, open_spans) -> Problem:
+    text = post.text
+    ascii_end = tag.name_end - len(tag.glued)
+    glued = tag.glued.split("<", 1)[0]
+    written = text[tag.start : ascii_end + len(glued)]
+    intended = f"{describe(tag)}{glued}"
+    closes_at = next((at for start, at in open_spans if start <= tag.start < at), None)
+    fix = None
+    effect = ""
+    if tag.terminated and tag.end == tag.name_end + 1 and "<" not in glued:
+        edit = None if _word_at(text, tag.end) else Edit(ascii_end, tag.end, ">" + glued)  # "</b고>": "</b>고"
+    else:
+        edit = Edit.insert(ascii_end, ">")  # "</b는 언급을 …": "</b>는 언급을 …"
+    if closes_at is not None and edit is not None:
+        effect = f" and the `<{tag.name}>` it was meant to end runs on"
+        # The reader stops seeing `</b`, and whatever else kramdown printed because the element
+        # stayed open (a `</p>` it could not place then); the text after stops being formatted.
+        removes, adds = edit_changes(post, [edit])
+        fix = Fix.safe(
+            f"end `{describe(tag)}` before `{glued}`",
+            edit,
+            removes=removes,
+            adds=adds,
+            restyles=visible_between(post, ascii_end, closes_at),
+        )
+    return Problem(
+        tag.start,
+        ascii_end + len(glued),
+        f"`{written}`: `{glued}` is glued to the tag name, so kramdown prints `{written}` as text{effect}; write `{intended}`",
+        fix,
+    )
+
+
+def _mentioned(text: str, tag: Tag) -> bool:
+    """A tag named in prose (``put it before </body> and``): spaces on both sides, words beyond."""
+    before = text[tag.start - 2 : tag.start] if tag.start >= 2 else ""
+    after = text[tag.end : tag.end + 2]
+    return len(before) == 2 and len(after) == 2 and before[1] == " " and after[0] == " " and before[0].isalnum() and after[1].isalnum()
+
+
 # --- text ------------------------------------------------------------------------------------
 
 
@@ -336,17 +422,10 @@ def _check_text(text: str, token: Text, previous, candidates: list[tuple[Phantom
     while position != -1:
         match = _ESCAPED_TAG.match(text, position, token.end)
         if match is not None and match.group(2).lower() in KNOWN_ELEMENTS:
-            shown = "<" + text[match.start() + 4 : match.end()]
-            intended = f"<{match.group(1)}{text[match.start(2) : match.end()]}"
             candidates.append(
                 (
                     Phantom(bool(match.group(1)), match.group(2).lower(), match.start()),
-                    Problem(
-                        match.start(),
-                        match.end(),
-                        f"`{shown}` is shown as text because its `<` is written `&lt;`, while its "
-                        f"{'start' if match.group(1) else 'end'} tag is real markup: write the tag `{intended}`",
-                    ),
+                    Problem(match.start(), match.end(), _escaped_message(text, match, partner_printed=False)),
                 )
             )
             position = text.find("&lt;", match.end(), token.end)
@@ -367,7 +446,17 @@ def _check_text(text: str, token: Text, previous, candidates: list[tuple[Phantom
             )
 
 
-def _explain(html, candidates: list[tuple[Phantom, Problem]], result: Structure) -> None:
+def _escaped_message(text: str, match: re.Match, partner_printed: bool) -> str:
+    shown = "<" + text[match.start() + 4 : match.end()]
+    intended = f"<{match.group(1)}{text[match.start(2) : match.end()]}"
+    if partner_printed:  # kramdown printed the end tag as text too: the reader sees both
+        partner = f"; kramdown prints its `</{match.group(2).lower()}>` as text too"
+    else:
+        partner = f", while its {'start' if match.group(1) else 'end'} tag is real markup"
+    return f"`{shown}` is shown as text because its `<` is written `&lt;`{partner}: write the tag `{intended}`"
+
+
+def _explain(text: str, html, candidates: list[tuple[Phantom, Problem]], result: Structure) -> None:
     """Pair stray end tags with hidden start tags, and keep the tags shown as text that pair with
     real markup (a stray end tag after ``&lt;h2 …>``, an open element before ``&lt;/b>``): alone,
     ``&lt;div>`` is a fine way to show a tag."""
@@ -379,7 +468,9 @@ def _explain(html, candidates: list[tuple[Phantom, Problem]], result: Structure)
     # Each stray takes the nearest earlier phantom start tag of its name not taken yet.
     waiting: dict[str, list[tuple[Phantom, Problem | None]]] = {}
     position = 0
-    for tag in html.stray_end_tags:
+    shown = {id(tag) for tag in result.shown_strays}
+    strays = sorted([*html.stray_end_tags, *result.shown_strays], key=lambda tag: tag.start) if shown else html.stray_end_tags
+    for tag in strays:
         while position < len(starts) and starts[position][0].offset < tag.start:
             waiting.setdefault(starts[position][0].name, []).append(starts[position])
             position += 1
@@ -389,6 +480,9 @@ def _explain(html, candidates: list[tuple[Phantom, Problem]], result: Structure)
             result.explained_strays.add(id(tag))
             if finding is not None:
                 explaining.add(id(finding))
+                escaped = _ESCAPED_TAG.match(text, finding.start) if id(tag) in shown else None
+                if escaped is not None:
+                    finding.message = _escaped_message(text, escaped, partner_printed=True)
     # An escaped or lost end tag explains an element left open around it.
     intervals: dict[str, list[tuple[int, int]]] = {}
     for item in html.unclosed:

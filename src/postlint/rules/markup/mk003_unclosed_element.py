@@ -13,13 +13,14 @@ from bisect import bisect_right
 from collections import Counter
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
-from postlint.html import PHRASING_ELEMENTS, Declaration, Text
+from postlint.html import OPTIONAL_END, PHRASING_ELEMENTS, Declaration, Text
 from postlint.markdown import TEXT
 from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, FORMATTING_ELEMENTS, structure
 from postlint.visible import visible_between
 
 _TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
+_TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 
 
@@ -139,7 +140,14 @@ class _Context:
             for index, element in enumerate(chain):
                 self.position[id(element)] = index
         self.text_starts = [block.start for block in post.markdown.blocks if block.kind == TEXT]
-        self.renderer_closings = Counter(item.at for item in post.html.unclosed if item.reason == "renderer")
+        # Where kramdown closes elements itself, warned or not; those whose end tag HTML lets
+        # one omit (<p>, <li> …) do not tangle anything.
+        text = post.text
+        self.renderer_closings = Counter(
+            at
+            for start, (at, _) in post.markdown.closings.items()
+            if (name := _TAG_NAME.match(text, start)) is not None and name.group(1).lower() not in OPTIONAL_END
+        )
 
     def open_inside(self, element) -> list | None:
         """Elements still open inside ``element`` when it was closed (None: too many)."""

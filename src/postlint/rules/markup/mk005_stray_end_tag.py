@@ -28,6 +28,8 @@ _TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
 )
 def check(post, options):
     html = post.html
+    if html.shown:
+        yield from _printed_strays(post)
     if not html.stray_end_tags:
         return
     facts = structure(post)
@@ -76,6 +78,31 @@ def check(post, options):
             f"`{text[tag.start:tag.end]}` closes nothing: {history}; {effect}. Remove it",
             fix,
         )
+
+
+def _printed_strays(post):
+    """kramdown prints an end tag that closes nothing in its reading as text: the reader sees it."""
+    facts = structure(post)
+    text = post.text
+    for tag in facts.shown_strays:
+        if id(tag) in facts.explained_strays or tag.name in DOCUMENT_ELEMENTS:
+            continue
+        written = text[tag.start : tag.end]
+        start, end = line_or_tag(text, tag.start, tag.end)
+        fix = None
+        if not _glued_to_words(text, tag) and not joins_markup(text, start, end):
+            fix = Fix.safe(f"remove the stray `{written}`", Edit.delete(start, end), removes=written)
+        yield Problem(
+            tag.start,
+            tag.end,
+            f"`{written}` closes nothing, so kramdown prints it as text: readers see `{written}`. Remove it",
+            fix,
+        )
+
+
+def _glued_to_words(text: str, tag) -> bool:
+    """``일</p>정``: removing the tag would join the words around it."""
+    return tag.start > 0 and text[tag.start - 1].isalnum() and tag.end < len(text) and text[tag.end].isalnum()
 
 
 def _between_words(text: str, tokens, tag, strays: set[int]) -> bool:

@@ -11,6 +11,7 @@ from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.html import Declaration
 from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, joins_markup, line_or_tag, structure
+from postlint.visible import edit_changes
 
 _WHY = {
     "html": "the site's layout already has one",
@@ -41,7 +42,7 @@ def check(post, options):
         if end_tag is not None and not facts.skip(end_tag):
             edits.append(Edit.delete(*line_or_tag(text, end_tag.start, end_tag.end)))
         keep = "its text" if element.name == "title" else "what is inside it"
-        fix = _fix(text, f"remove `<{element.name}>`", edits)
+        fix = _fix(post, f"remove `<{element.name}>`", edits)
         if element.name == "title" and (end_tag is None or "<" in text[tag.end : end_tag.start]):
             fix = None  # a <title> left open hides the rest of the post: where it should end is a guess
         problems.append(
@@ -60,7 +61,7 @@ def check(post, options):
                     tag.start,
                     tag.end,
                     f"`</{tag.name}>` does not belong in a post (and nothing here opens `<{tag.name}>`); remove it",
-                    _fix(text, f"remove `</{tag.name}>`", [Edit.delete(*line_or_tag(text, tag.start, tag.end))]),
+                    _fix(post, f"remove `</{tag.name}>`", [Edit.delete(*line_or_tag(text, tag.start, tag.end))]),
                 )
             )
     for token in html.tokens:
@@ -70,18 +71,33 @@ def check(post, options):
                     token.start,
                     token.end,
                     "`<!DOCTYPE>` does not belong in a post: the site's layout declares the document type; remove it",
-                    _fix(text, "remove `<!DOCTYPE>`", [Edit.delete(*line_or_tag(text, token.start, token.end))]),
+                    _fix(post, "remove `<!DOCTYPE>`", [Edit.delete(*line_or_tag(text, token.start, token.end))]),
                 )
             )
     problems.sort(key=lambda problem: (problem.start, problem.end))
-    yield from problems
+    yield from _declared(post, problems)
 
 
-def _fix(text: str, title: str, edits: list[Edit]) -> Fix | None:
+def _fix(post, title: str, edits: list[Edit]) -> Fix | None:
     edits = _merge(edits)
-    if any(joins_markup(text, edit.start, edit.end) for edit in edits):
+    if any(joins_markup(post.text, edit.start, edit.end) for edit in edits):
         return None
     return Fix.unsafe(title, *edits)
+
+
+def _declared(post, problems: list[Problem]) -> list[Problem]:
+    """The fixes declare what shows once the tags are gone: a ``<title>``'s text, Markdown that an
+    ``<html><body>`` line held in an HTML block and that renders now. Together, since one tag's
+    removal alone may change nothing (``<body>`` still opens the block); rare enough to work out
+    by reading the post as it would be."""
+    fixes = [problem.fix for problem in problems if problem.fix is not None]
+    if not fixes:
+        return problems
+    removes, adds = edit_changes(post, _merge([edit for fix in fixes for edit in fix.edits]))
+    for problem in problems:
+        if problem.fix is not None:
+            problem.fix = Fix.unsafe(problem.fix.title, *problem.fix.edits, removes=removes, adds=adds)
+    return problems
 
 
 def _merge(edits: list[Edit]) -> list[Edit]:
