@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from postlint.diagnostics import Edit, Fix, Problem
 from postlint.document import start_of_line
-from postlint.html import CODE_ELEMENTS, KNOWN_ELEMENTS, Tag, Text
+from postlint.html import CODE_ELEMENTS, KNOWN_ELEMENTS, OPTIONAL_END, Element, Tag, Text
 from postlint.markdown import TEXT
 from postlint.visible import edit_changes, visible_between
 
@@ -73,6 +73,11 @@ class Structure:
     # kramdown: end tags it prints as text because they close nothing in its reading, that no
     # start tag printed as text explains (MK005 reports them).
     shown_strays: list[Tag] = field(default_factory=list)
+    # Of those, the ones whose element is open after all, with the elements open inside it that
+    # kramdown wants closed first (``<center><p>…</center>``): id(tag) -> (element, inner ones).
+    blocked_strays: dict[int, tuple[Element, list[Element]]] = field(default_factory=dict)
+    # Elements left open inside such an element: MK005's fix closes them, MK003 leaves them.
+    closed_before_blocked: set[int] = field(default_factory=set)
     # An element Markdown closed at the end of its paragraph, and the stray end tag in a later
     # paragraph that was meant to close it: one defect, reported by MK003 (id(element) -> tag).
     block_strays: dict[int, Tag] = field(default_factory=dict)
@@ -363,6 +368,43 @@ def _check_shown(post, result: Structure, in_code: set[int]) -> None:
         elif not tag.glued and tag.terminated and is_known_element(tag.name):
             if not _mentioned(text, tag):
                 result.shown_strays.append(tag)
+                _find_blocking(html, tag, result)
+
+
+def _find_blocking(html, tag: Tag, result: Structure) -> None:
+    """An element of the end tag's name may be open where kramdown printed it: kramdown closes an
+    element only when everything opened inside it is closed (browsers close a ``<p>`` or ``<li>``
+    themselves)."""
+    element = None
+    for candidate in html.elements:
+        if candidate.start_tag.start >= tag.start:
+            break
+        if candidate.name == tag.name and _open_at(candidate, tag.start):
+            element = candidate
+    if element is None:
+        return
+    inner: list[Element] = []
+    current = element
+    while True:
+        child = next((child for child in reversed(current.children) if child.start_tag.start < tag.start and _open_at(child, tag.start)), None)
+        if child is None:
+            break
+        inner.append(child)
+        current = child
+    result.blocked_strays[id(tag)] = (element, inner)
+    if closable_before(inner):
+        result.closed_before_blocked.update(id(child) for child in inner)
+
+
+def closable_before(inner: list[Element]) -> bool:
+    """Elements whose end tag can go right before the blocked end tag for certain: those whose end
+    tag HTML lets one omit (``<p>``, ``<li>``, ``<td>`` …), which browsers close right there anyway.
+    Where a ``<b>`` or a ``<div>`` was meant to end is a guess."""
+    return bool(inner) and len(inner) <= 4 and all(child.name in OPTIONAL_END for child in inner)
+
+
+def _open_at(element: Element, offset: int) -> bool:
+    return element.start_tag.end <= offset and (element.close < 0 or offset < element.close)
 
 
 def _open_spans(html) -> dict[str, list[tuple[int, int]]]:

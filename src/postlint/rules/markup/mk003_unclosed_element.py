@@ -38,6 +38,7 @@ def check(post, options):
         item
         for item in post.html.unclosed
         if not facts.skip(item.element.start_tag)
+        and id(item.element) not in facts.closed_before_blocked
         and item.element.name not in DOCUMENT_ELEMENTS
         and not facts.explains_unclosed(item.element.name, item.element.start_tag.end, item.at)
     ]

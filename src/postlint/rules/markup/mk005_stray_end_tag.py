@@ -11,10 +11,12 @@ from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._structure import (
     DOCUMENT_ELEMENTS,
     FORMATTING_ELEMENTS,
+    closable_before,
     joins_markup,
     line_or_tag,
     structure,
 )
+from postlint.visible import edit_changes, visible_between
 
 _TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
 
@@ -88,6 +90,10 @@ def _printed_strays(post):
         if id(tag) in facts.explained_strays or tag.name in DOCUMENT_ELEMENTS:
             continue
         written = text[tag.start : tag.end]
+        blocked = facts.blocked_strays.get(id(tag))
+        if blocked is not None:
+            yield _blocked(post, tag, written, *blocked)
+            continue
         start, end = line_or_tag(text, tag.start, tag.end)
         fix = None
         if not _glued_to_words(text, tag) and not joins_markup(text, start, end):
@@ -98,6 +104,50 @@ def _printed_strays(post):
             f"`{written}` closes nothing, so kramdown prints it as text: readers see `{written}`. Remove it",
             fix,
         )
+
+
+def _blocked(post, tag, written: str, element, inner) -> Problem:
+    """``<center><p>…</center>``: kramdown closes an element only once everything opened inside
+    it is closed, so it prints the end tag and keeps the element open."""
+    lines = post.lines
+    opened = f"the `<{tag.name}>` of line {lines.line_of(element.start_tag.start)}"
+    if element.close >= 0:
+        until = f"until line {lines.line_of(min(element.close, len(post.text)) - 1)}" if element.close > 0 else ""
+    else:
+        until = "to the end of the post"
+    if not inner:
+        return Problem(
+            tag.start,
+            tag.end,
+            f"kramdown cannot place `{written}` (it is not in the block where {opened} was opened), so it prints "
+            f"it as text: readers see `{written}`. Move it into that block, or remove it",
+        )
+    left_open = ", ".join(f"`<{child.name}>` (line {lines.line_of(child.start_tag.start)})" for child in inner)
+    message = (
+        f"`{written}` cannot close {opened} while {left_open} inside it is still open: kramdown prints "
+        f"`{written}` as text and keeps the `<{tag.name}>` open {until}. Close "
+        f"{'it' if len(inner) == 1 else 'them'} first"
+    )
+    fix = None
+    if closable_before(inner):
+        closing = "".join(f"</{child.name}>" for child in reversed(inner))
+        edit = Edit.insert(tag.start, closing)
+        removes, adds = edit_changes(post, [edit])
+        gone, printed = "".join(removes.split()), "".join(written.split())
+        if printed not in gone:
+            return Problem(tag.start, tag.end, message)  # kramdown would still not place it: tangled
+        # Safe when the reader just stops seeing the end tag; when kramdown then reads the rest
+        # differently (Markdown it swallowed renders, typography changes), that is for a person
+        # to look at.
+        make = Fix.safe if gone == printed and not adds else Fix.unsafe
+        fix = make(
+            f"insert `{closing}` before `{written}`",
+            edit,
+            removes=removes,
+            adds=adds,
+            restyles=visible_between(post, tag.end, element.close if element.close >= 0 else len(post.text)),
+        )
+    return Problem(tag.start, tag.end, message, fix)
 
 
 def _glued_to_words(text: str, tag) -> bool:
