@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from postlint.config import Config
+from postlint.config import Config, load_config
 from postlint.document import Post
 from postlint.engine import Linter
 from postlint.fixer import fix_post
@@ -16,18 +17,43 @@ SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def linter_for(*codes: str, options: dict | None = None, markdown: str | None = None) -> Linter:
-    return Linter(Config(select=list(codes) or ["ALL"], rule_options=options or {}, markdown=markdown))
+# The house profile the rules were first written for (examples/postlint.toml): the tests of the
+# house rules read it unless they give their own (``house={}``: a site with no profile).
+EXAMPLE_CONFIG = ROOT / "examples" / "postlint.toml"
+EXAMPLE_HOUSE = load_config(EXAMPLE_CONFIG).house
 
 
-def lint(text: str, *codes: str, options: dict | None = None, markdown: str | None = None):
-    linter = linter_for(*codes, options=options, markdown=markdown)
+def example_config(**settings) -> Config:
+    """The example profile's configuration (its house and renderer), with ``settings`` changed."""
+    return dataclasses.replace(load_config(EXAMPLE_CONFIG), **settings)
+
+
+def linter_for(*codes: str, options: dict | None = None, markdown: str | None = None, house: dict | None = None) -> Linter:
+    return Linter(
+        Config(
+            select=list(codes) or ["ALL"],
+            rule_options=options or {},
+            markdown=markdown,
+            house=EXAMPLE_HOUSE if house is None else house,
+        )
+    )
+
+
+def lint(text: str, *codes: str, options: dict | None = None, markdown: str | None = None, house: dict | None = None):
+    linter = linter_for(*codes, options=options, markdown=markdown, house=house)
     post = Post(text, "test.md", renderer=linter.renderer_for(Path("test.md")))
     return post, linter.lint(post)
 
 
-def fix(text: str, *codes: str, unsafe: bool = False, options: dict | None = None, markdown: str | None = None) -> str:
-    linter = linter_for(*codes, options=options, markdown=markdown)
+def fix(
+    text: str,
+    *codes: str,
+    unsafe: bool = False,
+    options: dict | None = None,
+    markdown: str | None = None,
+    house: dict | None = None,
+) -> str:
+    linter = linter_for(*codes, options=options, markdown=markdown, house=house)
     post = Post(text, "test.md", renderer=linter.renderer_for(Path("test.md")))
     return fix_post(post, linter, unsafe=unsafe).post.text
 

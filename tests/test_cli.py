@@ -195,12 +195,17 @@ def test_console_script_runs_on_the_examples():
 FORMATTING = '---\ntitle: t\n---\n<p><span style="color:#EE2323">x</span> <a href="https://x.kr" rel="dofollow">y</a></p>\n'
 
 
+# The formatting rules (ST004, MK007) are house rules: a profile that asks for them.
+HOUSE_FORMAT = "[house]\ncanonical-style = true\nmax-spacer-paragraphs = 1\n"
+
+
 def test_format_check_and_diff_write_nothing(tmp_path):
     path = tmp_path / "a.md"
     path.write_text(FORMATTING, encoding="utf-8")
-    check = run("format", "--check", str(path))
+    (tmp_path / "postlint.toml").write_text(HOUSE_FORMAT, encoding="utf-8")
+    check = run("format", "--check", str(path), cwd=tmp_path)
     assert check.exit_code == 1 and "Would reformat" in check.output
-    diff = run("format", "--diff", str(path))
+    diff = run("format", "--diff", str(path), cwd=tmp_path)
     assert diff.exit_code == 1 and '+<p><span style="color: #ee2323;">x</span>' in diff.output
     assert path.read_text(encoding="utf-8") == FORMATTING
 
@@ -208,9 +213,16 @@ def test_format_check_and_diff_write_nothing(tmp_path):
 def test_format_applies_only_formatting_fixes(tmp_path):
     path = tmp_path / "a.md"
     path.write_text(FORMATTING, encoding="utf-8")
-    assert run("format", str(path)).exit_code == 0
+    (tmp_path / "postlint.toml").write_text(HOUSE_FORMAT, encoding="utf-8")
+    assert run("format", str(path), cwd=tmp_path).exit_code == 0
     assert path.read_text(encoding="utf-8") == FORMATTING.replace("color:#EE2323", "color: #ee2323;")
-    assert run("format", "--check", str(path)).exit_code == 0
+    assert run("format", "--check", str(path), cwd=tmp_path).exit_code == 0
+
+
+def test_format_without_a_profile_changes_nothing(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text(FORMATTING, encoding="utf-8")
+    assert run("format", "--check", str(path), cwd=tmp_path).exit_code == 0
 
 
 def test_statistics_as_json(posts):

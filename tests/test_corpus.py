@@ -15,17 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from postlint.config import Config
 from postlint.document import Post
 from postlint.engine import INTERNAL_ERROR, Linter
 from postlint.fixer import FIX_NOT_APPLIED, fix_post
 
-from conftest import SHARED
+from conftest import SHARED, example_config
 from test_properties import check_fix
 
 POSTS = sorted((SHARED / "corpus").glob("*")) + sorted((SHARED / "seeds").glob("*"))
 # The corpus comes from a Jekyll site with Jekyll's defaults: kramdown, GFM input.
-LINTER = Linter(Config(select=["ALL"], markdown="kramdown"))
+LINTER = Linter(example_config())
 KRAMDOWN = LINTER.renderer_for(None)
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 

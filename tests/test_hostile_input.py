@@ -98,8 +98,8 @@ def test_missing_final_newline_is_kept():
 )
 def test_front_matter_oddities_do_not_crash(tmp_path, front):
     result = check_file(tmp_path, "x.md", f"---\n{front}---\nbody\n".encode())
-    assert result.exit_code == 1
-    assert "PL001" not in result.output
+    assert result.exit_code in (0, 1)  # reported or clean (a long title is fine without a profile)
+    assert "PL001" not in result.output and "Traceback" not in result.output
 
 
 def test_billion_laughs_is_refused_fast():

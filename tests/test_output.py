@@ -24,10 +24,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from click.testing import CliRunner
 
-from conftest import FIXTURES, linter_for, shared_corpus, shared_seeds
+from conftest import EXAMPLE_CONFIG, FIXTURES, example_config, linter_for, shared_corpus, shared_seeds
 from postlint import __version__, output
 from postlint.cli import main
-from postlint.config import Config
 from postlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from postlint.document import Post
 from postlint.engine import FileResult, Linter, unreadable
@@ -516,7 +515,7 @@ HOSTILE = (
 
 
 def hostile_results() -> list[FileResult]:
-    linter = Linter(Config(select=["ALL"]))
+    linter = Linter(example_config(markdown=None))
     return [
         check_bytes(linter, HOSTILE.encode("utf-8"), "posts/\x1b[1mevil\x07\n.md", None),
         check_bytes(linter, HOSTILE.encode("utf-8") + b"\xff", "posts/undecodable.md", None),
@@ -576,14 +575,15 @@ def test_code_frame_of_a_hostile_line_keeps_its_caret_aligned():
 
 
 def _check_cli(fmt: str, paths: list[Path]) -> str:
-    run = CliRunner().invoke(main, ["check", "--output-format", fmt, *map(str, paths)])
+    run = CliRunner().invoke(main, ["check", "--config", str(EXAMPLE_CONFIG), "--output-format", fmt, *map(str, paths)])
     assert run.exception is None or isinstance(run.exception, SystemExit), run.output
     assert run.exit_code == 1, run.output  # the seeds have problems
     return run.stdout
 
 
 def _seed_count() -> int:
-    results = [check_bytes(Linter(Config()), path.read_bytes(), str(path), path) for path in shared_seeds()]
+    linter = Linter(example_config())
+    results = [check_bytes(linter, path.read_bytes(), str(path), path) for path in shared_seeds()]
     return sum(len(result.diagnostics) for result in results)
 
 
@@ -629,7 +629,7 @@ def test_every_format_on_the_seeds_through_the_cli(fmt):
 
 def test_every_format_on_the_shared_corpus():
     files = shared_corpus()
-    results = list(check_files(Linter(Config()), files, os.cpu_count() or 1))
+    results = list(check_files(Linter(example_config(markdown=None)), files, os.cpu_count() or 1))
     total = sum(len(result.diagnostics) for result in results)
     assert total > 0
     for concise in (False, True):

@@ -157,10 +157,11 @@ def test_check_hook_reports_and_fix_hook_rewrites(setup):
 def test_fix_hook_fails_on_what_it_cannot_fix(setup):
     project = _project(setup[2], "unfixable")
     post = project / "post.md"
-    post.write_text(POST.replace("excerpt:", "summary:"), encoding="utf-8")  # FM003: no fix
+    unfixable = '<p><img src="/a.png"></p>\n'  # MK011: only the writer knows the alt text
+    post.write_text(POST + unfixable, encoding="utf-8")
     _commit_all(project)
 
     run = _try_repo(setup, project, "postlint-fix")
     assert run.returncode == 1, _output(run)
-    assert "FM003" in run.stdout, _output(run)
-    assert post.read_text(encoding="utf-8") == FIXED.replace("excerpt:", "summary:")
+    assert "MK011" in run.stdout, _output(run)
+    assert post.read_text(encoding="utf-8") == FIXED + unfixable

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
 import strategies
-from postlint.config import Config
+from conftest import example_config
 from postlint.diagnostics import Diagnostic
 from postlint.document import Post
 from postlint.engine import INTERNAL_ERROR, Linter
@@ -41,7 +41,7 @@ from postlint.fixer import FIX_NOT_APPLIED, fix_post, fixable
 from postlint.html import Text
 from postlint.renderer import Renderer
 
-LINTER = Linter(Config(select=["ALL"]))
+LINTER = Linter(example_config(markdown=None))
 
 # --- what a reader sees ------------------------------------------------------------------------
 

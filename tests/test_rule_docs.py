@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
 import yaml
@@ -11,13 +12,14 @@ from postlint.diagnostics import Safety
 from postlint.rule import all_rules
 from postlint.ruledocs import docs_dir
 
-from conftest import ROOT, fix, lint
+from conftest import EXAMPLE_HOUSE, ROOT, fix, lint
 
 DOCS = ROOT / "rules"
 _EXAMPLE = re.compile(
     r"^(?P<fence>`{3,}|~{3,})markdown (?P<kind>bad|good|fixed)[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
+_TOML = re.compile(r"^```toml\n(.*?)^```", re.MULTILINE | re.DOTALL)
 _SECTIONS = ("## What it does", "## Why", "## Options", "## Fix safety", "## Example")
 
 
@@ -55,8 +57,18 @@ def test_metadata_matches_the_rule(code):
     assert meta["fix"] == rule.fix.value
     assert meta["safety"] == (rule.safety.value if rule.safety else None)
     assert (meta.get("options") or {}) == rule.defaults()
+    assert meta["kind"] == rule.kind
     for section in _SECTIONS:
         assert section in body, f"{code}.md lacks {section!r}"
+
+
+def _house(body: str) -> dict:
+    """The example profile, with what a ```toml block of the document sets in ``[house]``: the
+    examples run under the profile the document shows."""
+    house = dict(EXAMPLE_HOUSE)
+    for block in _TOML.findall(body):
+        house.update(tomllib.loads(block).get("house", {}))
+    return house
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -64,17 +76,18 @@ def test_examples_run(code):
     rule = all_rules()[code]
     _, body = _doc(code)
     examples = _examples(body)
+    house = _house(body)
     assert examples.get("bad") and examples.get("good"), f"{code}.md needs a bad and a good example"
     for bad in examples["bad"]:
-        _, diagnostics = lint(bad, code)
+        _, diagnostics = lint(bad, code, house=house)
         assert any(d.code == code for d in diagnostics), f"bad example does not raise {code}:\n{bad}"
     for good in examples["good"]:
-        _, diagnostics = lint(good, code)
+        _, diagnostics = lint(good, code, house=house)
         assert not [d for d in diagnostics if d.code == code], f"good example raises {code}:\n{good}"
     if rule.safety is not None:
         assert examples.get("fixed"), f"{code} fixes: its doc shows the bad example fixed"
         unsafe = rule.safety is Safety.UNSAFE
-        assert fix(examples["bad"][0], code, unsafe=unsafe) == examples["fixed"][0]
+        assert fix(examples["bad"][0], code, unsafe=unsafe, house=house) == examples["fixed"][0]
 
 
 def test_the_readme_lists_every_rule():

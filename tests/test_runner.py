@@ -23,7 +23,7 @@ from postlint.engine import Linter
 from postlint.output import FORMATS
 from postlint.runner import PARALLEL_THRESHOLD, unified_diff
 
-from conftest import shared_corpus, shared_seeds
+from conftest import EXAMPLE_CONFIG, shared_corpus, shared_seeds
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +36,7 @@ def posts(tmp_path_factory) -> Path:
         shutil.copyfile(source, directory / f"{source.stem}.md")
     first = directory / f"{sources[0].stem}.md"
     first.write_bytes(b"\xef\xbb\xbf" + first.read_bytes().replace(b"\n", b"\r\n"))
+    shutil.copyfile(EXAMPLE_CONFIG, directory / "postlint.toml")  # the corpus's own house profile
     return directory
 
 
@@ -183,6 +184,7 @@ def test_a_cached_post_with_only_unsafe_fixes_is_fixed_by_unsafe_fixes(tmp_path,
     post = tmp_path / "a.md"
     text = '---\ntitle: t\n---\n\n<p><span style="color: #ff0001;">빨강</span></p>\n'
     post.write_text(text, encoding="utf-8")
+    (tmp_path / "postlint.toml").write_text('[house]\ntext-colors = ["#ee2323"]\n', encoding="utf-8")
     assert run(tmp_path, "check", "--select", "ST002", "a.md")[0] == 1
     parsed = _counting_parses(monkeypatch)
     assert run(tmp_path, "fix", "--select", "ST002", "a.md")[0] == 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
+import json
 import os
 import signal
 import sys
@@ -84,16 +86,11 @@ jobs_option = click.option(
 def _override(config: Config, select: list[str], extend_select: list[str], ignore: list[str]) -> Config:
     if not (select or extend_select or ignore):
         return config
-    return Config(
-        root=config.root,
-        source=config.source,
+    return dataclasses.replace(
+        config,
         select=select or config.select,
         extend_select=[*config.extend_select, *extend_select],
         ignore=[*config.ignore, *ignore],
-        exclude=config.exclude,
-        per_file_ignores=config.per_file_ignores,
-        rule_options=config.rule_options,
-        markdown=config.markdown,
     )
 
 
@@ -185,6 +182,14 @@ def _show_settings(linter: Linter, files: list[Path], stdin_filename: str | None
     rules = sorted(code for code in linter.enabled_codes)
     click.echo(f"configuration: {sanitize(source)}")
     click.echo(f"rules: {len(rules)} enabled: {', '.join(rules)}")
+    if config.house:
+        for key, value in config.house.items():
+            click.echo(f"house: {key} = {sanitize(json.dumps(value, ensure_ascii=False))}")
+    else:
+        click.echo("house: no profile (house rules are off; see `postlint rules`)")
+    idle = [rule.code for rule in all_rules().values() if rule.house and not config.enforces(rule)]
+    if config.house and idle:
+        click.echo(f"house rules with nothing to enforce in this profile: {', '.join(idle)}")
     targets = [*files, *([Path(stdin_filename)] if stdin_filename else [])]
     for path in targets:
         click.echo(f"{sanitize(str(path))}: markdown: {sanitize(linter.renderer_for(path).describe())}")
@@ -422,17 +427,20 @@ def list_rules(output_format):
                 "severity": rule.severity.value,
                 "fix": rule.fix.value,
                 "safety": rule.safety.value if rule.safety else None,
+                "kind": rule.kind,
+                "house-keys": rule.house_keys(),
                 "options": rule.defaults(),
             }
             for rule in rules.values()
         ]
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
+    # House rules run only when the site's house profile gives them something to enforce.
     for rule in rules.values():
         fix = f"fix: {rule.fix.value} ({rule.safety.value})" if rule.safety else "fix: none"
-        click.echo(f"{rule.code:<7} {rule.name:<30} {fix:<24} {rule.summary}")
+        click.echo(f"{rule.code:<7} {rule.name:<30} {rule.kind:<7} {fix:<24} {rule.summary}")
     for code, summary_text in ENGINE_CODES.items():
-        click.echo(f"{code:<7} {'(postlint)':<30} {'fix: none':<24} {summary_text}")
+        click.echo(f"{code:<7} {'(postlint)':<30} {'engine':<7} {'fix: none':<24} {summary_text}")
 
 
 @main.command()

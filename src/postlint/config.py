@@ -11,7 +11,7 @@ from typing import Any
 
 import pathspec
 
-from postlint.rule import Rule, all_rules
+from postlint.rule import Option, Rule, all_rules
 
 CONFIG_FILES = (".postlint.toml", "postlint.toml", "pyproject.toml")
 ENGINE_CODES = {
@@ -20,7 +20,7 @@ ENGINE_CODES = {
     "PL003": "a fix was not applied: it did not converge or it would have lost text",
     "PL100": "unused suppression comment",
 }
-_KEYS = {"select", "ignore", "extend-select", "exclude", "per-file-ignores", "rules", "markdown"}
+_KEYS = {"select", "ignore", "extend-select", "exclude", "per-file-ignores", "rules", "markdown", "house"}
 
 
 class ConfigError(Exception):
@@ -38,6 +38,8 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     markdown: str | None = None  # the renderer, when set; else found from the site (renderer.py)
+    # The site's house profile: its choices (palette, required keys …), read by the house rules.
+    house: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for selector in [*self.select, *self.extend_select, *self.ignore]:
@@ -62,10 +64,22 @@ class Config:
     def _is_enabled(self, code: str) -> bool:
         chosen = _specificity(code, [*self.select, *self.extend_select])
         dropped = _specificity(code, self.ignore)
-        return chosen > dropped
+        if chosen <= dropped:
+            return False
+        rule = all_rules().get(code)
+        return rule is None or not rule.house or self.enforces(rule)
+
+    def enforces(self, rule: Rule) -> bool:
+        """Whether the house profile gives the house rule something to enforce."""
+        return any(key in self.house for key in rule.house_keys())
 
     def options_for(self, rule: Rule) -> dict[str, Any]:
-        return {**rule.defaults(), **self.rule_options.get(rule.code, {})}
+        options = rule.defaults()
+        for name, option in rule.options.items():
+            if option.house and option.house in self.house:
+                options[name] = self.house[option.house]
+        options.update(self.rule_options.get(rule.code, {}))
+        return options
 
     def is_excluded(self, path: Path) -> bool:
         if not self.exclude:
@@ -90,6 +104,7 @@ class Config:
             "per-file-ignores": self.per_file_ignores,
             "rules": self.rule_options,
             "markdown": self.markdown,
+            "house": self.house,
         }
         return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -171,6 +186,7 @@ def config_from_mapping(data: dict[str, Any], root: Path, source: Path | None = 
             per_file_ignores=_per_file_ignores(data.get("per-file-ignores", {}), where),
             rule_options=_rule_options(data.get("rules", {}), where),
             markdown=_markdown(data.get("markdown"), where),
+            house=_house(data.get("house", {}), where),
         )
     except ConfigError as error:
         message = str(error)
@@ -203,6 +219,30 @@ def _per_file_ignores(value: Any, where: str) -> dict[str, list[str]]:
     return {pattern: list(codes) for pattern, codes in value.items()}
 
 
+def house_options() -> dict[str, Option]:
+    """Every house profile key, with the option (of the first rule reading it) that validates it."""
+    keys: dict[str, Option] = {}
+    for rule in all_rules().values():
+        for option in rule.options.values():
+            if option.house:
+                keys.setdefault(option.house, option)
+    return keys
+
+
+def _house(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'house' must be a table of the site's choices")
+    known = house_options()
+    for key, item in value.items():
+        option = known.get(key)
+        if option is None:
+            raise ConfigError(f"{where}: house: unknown key {key!r} (keys: {', '.join(sorted(known))})")
+        problem = option.validate(item)
+        if problem:
+            raise ConfigError(f"{where}: house.{key}: {problem}")
+    return dict(value)
+
+
 def _rule_options(value: Any, where: str) -> dict[str, dict[str, Any]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: 'rules' must be a table of rule codes")
@@ -217,8 +257,12 @@ def _rule_options(value: Any, where: str) -> dict[str, dict[str, Any]]:
         for option_name, option_value in options.items():
             option = rule.options.get(option_name)
             if option is None:
-                known = ", ".join(rule.options) or "none"
+                known = ", ".join(name for name, option in rule.options.items() if not option.house) or "none"
                 raise ConfigError(f"{where}: rules.{code}: unknown option {option_name!r} (options: {known})")
+            if option.house:
+                raise ConfigError(
+                    f"{where}: rules.{code}.{option_name}: a house choice; set `{option.house}` in [house]"
+                )
             problem = option.validate(option_value)
             if problem:
                 raise ConfigError(f"{where}: rules.{code}.{option_name}: {problem}")

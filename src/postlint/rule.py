@@ -35,12 +35,15 @@ class FixAvailability(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """An option's default and, optionally, the values it may take."""
+    """An option's default and, optionally, the values it may take. An option set by the site's
+    house profile names its key there (``house="text-colors"``): several rules may read one key,
+    and it is set once, in ``[house]``, not per rule."""
 
     default: Any
     help: str
     choices: tuple[Any, ...] = ()
     minimum: int | float | None = None
+    house: str | None = None
 
     def validate(self, value: Any) -> str | None:
         """Return why ``value`` is not acceptable, or None."""
@@ -77,10 +80,21 @@ class Rule:
     safety: Safety | None = None  # the safety of its fixes when it has any
     formatting: bool = False  # its fixes only change formatting: ``postlint format`` applies them
     options: dict[str, Option] = field(default_factory=dict)
+    # A house rule enforces one site's choices (palette, required keys …) and runs only when the
+    # house profile sets one of its house options; a defect rule is right on any site as it is.
+    house: bool = False
 
     @property
     def family(self) -> str:
         return CODE_PATTERN.fullmatch(self.code).group(1)
+
+    @property
+    def kind(self) -> str:
+        return "house" if self.house else "defect"
+
+    def house_keys(self) -> list[str]:
+        """The house profile keys this rule reads."""
+        return [option.house for option in self.options.values() if option.house]
 
     def defaults(self) -> dict[str, Any]:
         return {name: option.default for name, option in self.options.items()}
@@ -99,15 +113,18 @@ def rule(
     safety: Safety | None = None,
     formatting: bool = False,
     options: dict[str, Option] | None = None,
+    house: bool = False,
 ) -> Callable[[Check], Rule]:
     """Declare a rule: ``@rule(code="MK001", name="stray-asterisk", …) def check(post, options)``."""
     if not CODE_PATTERN.fullmatch(code):
         raise ValueError(f"bad rule code {code!r}")
     if (fix is FixAvailability.NONE) != (safety is None):
         raise ValueError(f"{code}: a rule with fixes states their safety, and only such a rule")
+    if house and not any(option.house for option in (options or {}).values()):
+        raise ValueError(f"{code}: a house rule reads at least one house profile key")
 
     def register(check: Check) -> Rule:
-        declared = Rule(code, name, summary, check, severity, fix, safety, formatting, dict(options or {}))
+        declared = Rule(code, name, summary, check, severity, fix, safety, formatting, dict(options or {}), house)
         if code in _REGISTRY and _REGISTRY[code].check is not check:
             raise ValueError(f"rule code {code} registered twice")
         _REGISTRY[code] = declared

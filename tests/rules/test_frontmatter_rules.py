@@ -7,19 +7,19 @@ import pytest
 from postlint.document import Post
 from postlint.frontmatter import find_front_matter
 
-from conftest import fix, lint, shared_corpus, shared_seeds, spans
+from conftest import EXAMPLE_HOUSE, fix, lint, shared_corpus, shared_seeds, spans
 
 FM_CODES = ("FM001", "FM002", "FM003", "FM004", "FM005", "FM006", "FM007")
 BODY = "\n<p>본문입니다.</p>\n"
 
 
-def codes(text, code, options=None):
-    post, diagnostics = lint(text, code, options=options)
+def codes(text, code, options=None, house=None):
+    post, diagnostics = lint(text, code, options=options, house=house)
     return spans(post, [d for d in diagnostics if d.code == code])
 
 
-def messages(text, code, options=None):
-    _, diagnostics = lint(text, code, options=options)
+def messages(text, code, options=None, house=None):
+    _, diagnostics = lint(text, code, options=options, house=house)
     return [d.message for d in diagnostics if d.code == code]
 
 
@@ -28,46 +28,46 @@ def messages(text, code, options=None):
 
 def test_fm003_required_option():
     text = "---\ntitle: 제목\ncategories: [News]\n---\n" + BODY
-    options = {"FM003": {"required": ["title", "feature_text"]}}
+    options = {"FM003": {"required-keys": ["title", "feature_text"]}}
     assert messages(text, "FM003", options) == [
         "the front matter has no `feature_text` key, which every post needs; add a line `feature_text: …`"
     ]
-    assert codes(text, "FM003", {"FM003": {"required": []}}) == []
+    assert codes(text, "FM003", {"FM003": {"required-keys": []}}) == []
 
 
 def test_fm003_tag_alias():
     text = "---\ntag: 뉴스\n---\n" + BODY
-    assert codes(text, "FM003", {"FM003": {"required": ["tags"]}}) == []
+    assert codes(text, "FM003", {"FM003": {"required-keys": ["tags"]}}) == []
 
 
 # --- FM006 ----------------------------------------------------------------------------------
 
-SITE = {"FM006": {"categories": ["News", "IT", "스포츠"]}}
+SITE = {**EXAMPLE_HOUSE, "categories": ["News", "IT", "스포츠"]}
 
 
 def test_fm006_list_items():
     text = "---\ntitle: 제목\ncategories:\n  - News\n  - news\n  - 스포쯔\n  - 연예\n---\n" + BODY
-    assert codes(text, "FM006", SITE) == ["FM006 5:5-5:9", "FM006 6:5-6:8", "FM006 7:5-7:7"]
-    found = messages(text, "FM006", SITE)
+    assert codes(text, "FM006", house=SITE) == ["FM006 5:5-5:9", "FM006 6:5-6:8", "FM006 7:5-7:7"]
+    found = messages(text, "FM006", house=SITE)
     assert "did you mean `News`?" in found[0]
     assert "`연예` is not one of the site's categories (`News`, `IT`, `스포츠`)" in found[2]
 
 
 def test_fm006_string_is_split_at_spaces_singular_is_not():
-    assert codes("---\ncategories: News Sport\n---\n" + BODY, "FM006", SITE) == ["FM006 2:18-2:23"]
-    assert codes("---\ncategories: 'News Sport'\n---\n" + BODY, "FM006", SITE) == ["FM006 2:19-2:24"]
-    assert codes("---\ncategory: News IT\n---\n" + BODY, "FM006", SITE) == ["FM006 2:11-2:18"]
+    assert codes("---\ncategories: News Sport\n---\n" + BODY, "FM006", house=SITE) == ["FM006 2:18-2:23"]
+    assert codes("---\ncategories: 'News Sport'\n---\n" + BODY, "FM006", house=SITE) == ["FM006 2:19-2:24"]
+    assert codes("---\ncategory: News IT\n---\n" + BODY, "FM006", house=SITE) == ["FM006 2:11-2:18"]
 
 
 def test_fm006_quiet_without_a_list_and_on_known_categories():
     text = "---\ncategories:\n  - 아무거나\n---\n" + BODY
     assert codes(text, "FM006") == []
-    assert codes("---\ncategories: [News, IT]\n---\n" + BODY, "FM006", SITE) == []
+    assert codes("---\ncategories: [News, IT]\n---\n" + BODY, "FM006", house=SITE) == []
 
 
 def test_fm006_checks_the_value_yaml_keeps():
     text = "---\ncategories: [Nope]\ncategories: [News]\n---\n" + BODY
-    assert codes(text, "FM006", SITE) == []
+    assert codes(text, "FM006", house=SITE) == []
 
 
 # --- FM007 ----------------------------------------------------------------------------------

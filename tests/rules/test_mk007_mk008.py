@@ -15,14 +15,14 @@ def codes(text, code, options=None):
 
 
 def test_mk007_max_consecutive_two():
-    options = {"MK007": {"max-consecutive": 2}}
+    options = {"MK007": {"max-spacer-paragraphs": 2}}
     assert codes(RUN, "MK007", options) == ["MK007 3:1-7:14"]
     assert fix(RUN, "MK007", options=options) == "<p>a</p>\n\n<p>&nbsp;</p>\n\n<p>&nbsp;</p>\n\n<p>b</p>\n"
-    assert codes(RUN, "MK007", {"MK007": {"max-consecutive": 3}}) == []
+    assert codes(RUN, "MK007", {"MK007": {"max-spacer-paragraphs": 3}}) == []
 
 
 def test_mk007_max_consecutive_zero():
-    options = {"MK007": {"max-consecutive": 0}}
+    options = {"MK007": {"max-spacer-paragraphs": 0}}
     assert fix(RUN, "MK007", options=options) == "<p>a</p>\n\n<p>b</p>\n"
     # Without a blank line before, the paragraph lines alone go: nothing merges.
     assert fix("<p>a</p>\n<p>&nbsp;</p>\n<p>b</p>\n", "MK007", options=options) == "<p>a</p>\n<p>b</p>\n"

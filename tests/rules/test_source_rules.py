@@ -22,15 +22,15 @@ def codes(text, code, options=None):
 def test_src001_every_post_with_star():
     text = "---\ntitle: t\ncategories: [Hotel]\n---\n\n\n본문입니다.\n"
     assert codes(text, "SRC001") == []
-    assert codes(text, "SRC001", {"SRC001": {"require-in-categories": ["*"]}}) == ["SRC001 7:1-7:7"]
+    assert codes(text, "SRC001", {"SRC001": {"attribution-categories": ["*"]}}) == ["SRC001 7:1-7:7"]
 
 
 def test_src001_star_without_front_matter():
-    assert codes("본문입니다.\n", "SRC001", {"SRC001": {"require-in-categories": ["*"]}}) == ["SRC001 1:1-1:7"]
+    assert codes("본문입니다.\n", "SRC001", {"SRC001": {"attribution-categories": ["*"]}}) == ["SRC001 1:1-1:7"]
 
 
 def test_src001_no_categories_required():
-    assert codes(NEWS + "본문.\n", "SRC001", {"SRC001": {"require-in-categories": []}}) == []
+    assert codes(NEWS + "본문.\n", "SRC001", {"SRC001": {"attribution-categories": []}}) == []
 
 
 def test_src001_category_singular_key_and_case():
@@ -38,7 +38,7 @@ def test_src001_category_singular_key_and_case():
 
 
 def test_src001_custom_labels_and_fix_label():
-    options = {"SRC001": {"labels": ["Via"], "source-key": "link"}}
+    options = {"SRC001": {"attribution-labels": ["Via"], "source-key": "link"}}
     text = "---\ntitle: t\ncategories: [News]\nlink: https://e.com/a\n---\n\n출처: <a href=\"https://e.com\">e</a>\n"
     assert codes(text, "SRC001", options) == ["SRC001 3:14-3:18"]
     fixed = fix(text, "SRC001", unsafe=True, options=options)
@@ -102,7 +102,7 @@ def test_src001_not_attributions(body):
 
 def test_src002_custom_labels():
     text = "<p>Via: 뉴스1</p>\n\n<p>출처: 뉴스1</p>\n"
-    assert codes(text, "SRC002", {"SRC002": {"labels": ["Via"]}}) == ["SRC002 1:4-1:8"]
+    assert codes(text, "SRC002", {"SRC002": {"attribution-labels": ["Via"]}}) == ["SRC002 1:4-1:8"]
 
 
 def test_src002_mailto_and_fragment_are_not_sources():

@@ -14,7 +14,7 @@ from postlint.engine import Linter
 from postlint.fixer import fix_post
 from postlint.rules.style import _css as css
 
-from conftest import fix, lint, shared_corpus, shared_seeds, spans
+from conftest import example_config, fix, lint, shared_corpus, shared_seeds, spans
 
 ST_CODES = ("ST001", "ST002", "ST003", "ST004", "ST005", "ST006")
 
@@ -109,7 +109,7 @@ def test_st_fixes_converge_together():
 
 
 def test_corpus_fixes_are_stable_and_keep_the_words():
-    linter = Linter(Config(select=list(ST_CODES)))
+    linter = Linter(example_config(select=list(ST_CODES), markdown=None))
     for path in [*shared_corpus(), *shared_seeds()]:
         post = Post.from_bytes(path.read_bytes(), str(path))
         outcome = fix_post(post, linter, unsafe=True)
@@ -120,7 +120,7 @@ def test_corpus_fixes_are_stable_and_keep_the_words():
 
 def test_corpus_counts():
     """What the ST rules report on the shared corpus and seeds (see the rule docs for why)."""
-    linter = Linter(Config(select=list(ST_CODES)))
+    linter = Linter(example_config(select=list(ST_CODES), markdown=None))
     counts = dict.fromkeys(ST_CODES, 0)
     for path in [*shared_corpus(), *shared_seeds()]:
         for diagnostic in linter.lint(Post.from_bytes(path.read_bytes(), str(path))):

@@ -120,3 +120,67 @@ def describe(value) -> str:
 def shorten(value: str, limit: int = 60) -> str:
     value = " ".join(value.split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def blank(value) -> bool:
+    """Nothing written: null, an empty or white-space string, an empty list."""
+    return value is None or (isinstance(value, (str, list)) and not value) or (isinstance(value, str) and not value.strip())
+
+
+def text_value(key: str, value, source: str, what: str) -> str | None:
+    """Why ``value`` (written ``source``) is not usable text for ``key`` (``what`` it holds), or None."""
+    if blank(value):
+        return f"`{key}` is empty; write {what} after `{key}:`"
+    if isinstance(value, str):
+        return None
+    if isinstance(value, (list, dict)):
+        return f"`{key}` is {describe(value)}, not text; write {what} as one line of text"
+    quoted = "'" + source.replace("'", "''") + "'"
+    return (
+        f"YAML reads the `{key}` value `{shorten(source, 40)}` as {describe(value)}, not text; "
+        f"put it in quotes: `{key}: {shorten(quoted, 42)}`"
+    )
+
+
+# No category is named with these: they are list separators written where YAML does not split.
+SEPARATORS = frozenset(",;")
+
+
+def category_names(text: str, front_matter):
+    """Each category name as the site reads it: ``(key, in_list, name, start, end)``. A list's
+    text items; a ``categories`` string split at spaces as Jekyll splits it; a ``category`` string
+    whole. Values of another kind give none (FM004 reports them)."""
+    base = front_matter.content_start
+    for key in ("categories", "category"):
+        entry = front_matter.last_entry(key)
+        if entry is None:
+            continue
+        node = entry.value_node
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                if isinstance(item, yaml.ScalarNode) and item.tag.endswith(":str"):
+                    yield (key, True, item.value, *node_span(text, item, base))
+        elif isinstance(node, yaml.ScalarNode) and node.tag.endswith(":str"):
+            start, end = value_span(text, entry)
+            if key == "category":
+                yield key, False, node.value, start, end
+            else:
+                for name, name_start, name_end in _words(text, node, start, end):
+                    yield key, False, name, name_start, name_end
+
+
+def _words(text: str, node, start: int, end: int):
+    source = text[start:end]
+    style = node.style or None  # plain: None (pure-Python loader) or "" (libyaml)
+    offset = start + (1 if style in ("'", '"') else 0)
+    direct = style is None and source == node.value or style in ("'", '"') and source[1:-1] == node.value
+    position = 0
+    for word in node.value.split():
+        if not direct:
+            yield word, start, end
+            continue
+        index = node.value.find(word, position)
+        position = index + len(word)
+        yield word, offset + index, offset + position
+
+

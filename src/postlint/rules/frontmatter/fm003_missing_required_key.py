@@ -1,4 +1,4 @@
-"""FM003 missing-required-key: a key the site needs (option `required`) is absent."""
+"""FM003 missing-required-key: a key the site needs (house profile `required-keys`) is absent."""
 
 from __future__ import annotations
 
@@ -13,12 +13,8 @@ _ALIASES = {"categories": "category", "tags": "tag"}
     code="FM003",
     name="missing-required-key",
     summary="a required front-matter key is missing",
-    options={
-        "required": Option(
-            ["title", "categories", "excerpt", "image"],
-            "keys every post's front matter must have",
-        )
-    },
+    options={"required-keys": Option([], "keys every post's front matter must have", house="required-keys")},
+    house=True,
 )
 def check(post, options):
     front_matter = post.front_matter
@@ -30,7 +26,7 @@ def check(post, options):
     elif not isinstance(data, dict):
         return
     present = {str(key) for key in data}
-    for key in options["required"]:
+    for key in options["required-keys"]:
         if key in present or _ALIASES.get(key) in present:
             continue
         yield Problem(

@@ -1,4 +1,6 @@
-"""FM004 invalid-value: a known front-matter key that is empty or holds the wrong kind of value."""
+"""FM004 invalid-value: a key the site generator reads (``title``, ``layout``, ``date``,
+``published``, ``categories``, ``tags``) holds what it cannot use: an empty title, a date it cannot
+parse, a list that is a mapping. Keys only one site defines are FM008's, from the house profile."""
 
 from __future__ import annotations
 
@@ -10,19 +12,11 @@ import yaml
 from postlint.diagnostics import Problem
 from postlint.rule import rule
 
-from ._common import describe, node_span, shorten, value_span
+from ._common import SEPARATORS, blank, category_names, describe, node_span, shorten, text_value, value_span
 
-_TEXT_KEYS = ("title", "excerpt", "feature_text", "layout")
+_TEXT_KEYS = {"title": "the post's title", "layout": "a layout name"}
 _LIST_KEYS = ("categories", "category", "tags", "tag")
-_IMAGE_KEYS = ("image", "feature_image")
-_URL = re.compile(r"(?:https?:)?//[^\s/?#]+|/|\{\{|\{%")  # a URL, a site path, or Liquid building one
 _DATE_TEXT = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?![\d])")
-_WHAT = {
-    "title": "the post's title",
-    "excerpt": "a one- or two-sentence summary",
-    "feature_text": "the text shown over the feature image",
-    "layout": "a layout name",
-}
 
 
 @rule(
@@ -44,12 +38,10 @@ def check(post, options):
             continue
         start, end = value_span(text, entry)
         if key in _TEXT_KEYS:
-            message = _text(key, value, text[start:end])
+            message = text_value(key, value, text[start:end], _TEXT_KEYS[key])
         elif key in _LIST_KEYS:
             yield from _list(post, front_matter, entry, key, value, start, end)
             continue
-        elif key in _IMAGE_KEYS:
-            message = _image(key, value, text[start:end])
         elif key == "date":
             message = _date(value, text[start:end])
         elif key == "published":
@@ -58,38 +50,15 @@ def check(post, options):
             continue
         if message:
             yield Problem(start, end, message)
-
-
-def _misread(key: str, value, source: str) -> str:
-    """For a scalar YAML did not read as text: say what it read and how to quote it."""
-    quoted = "'" + source.replace("'", "''") + "'"
-    return (
-        f"YAML reads the `{key}` value `{shorten(source, 40)}` as {describe(value)}, not text; "
-        f"put it in quotes: `{key}: {shorten(quoted, 42)}`"
-    )
-
-
-def _text(key: str, value, source: str) -> str | None:
-    if _blank(value):
-        return f"`{key}` is empty; write {_WHAT[key]} after `{key}:`"
-    if isinstance(value, str):
-        return None
-    if isinstance(value, (list, dict)):
-        return f"`{key}` is {describe(value)}, not text; write {_WHAT[key]} as one line of text"
-    return _misread(key, value, source)
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, (str, list)) and not value) or (isinstance(value, str) and not value.strip())
+    for key, in_list, name, start, end in category_names(text, front_matter):
+        if SEPARATORS.intersection(name):
+            yield Problem(start, end, _separated(name, key, in_list))
 
 
 def _list(post, front_matter, entry, key, value, start, end):
     noun = "category" if key.startswith("categor") else "tag"
-    if _blank(value):
-        yield Problem(start, end, f"`{key}` is empty; list at least one {noun} (`{key}:` then `  - …` lines)")
-        return
-    if isinstance(value, str):
-        return
+    if blank(value) or isinstance(value, str):
+        return  # none (exporters write `tags: []`), or one name
     if not isinstance(value, list):
         what = "a mapping (a `: ` inside it?)" if isinstance(value, dict) else describe(value)
         yield Problem(
@@ -105,7 +74,7 @@ def _list(post, front_matter, entry, key, value, start, end):
     for item_node, item in zip(node.value, value):
         item_start, item_end = node_span(text, item_node, front_matter.content_start)
         source = text[item_start:item_end]
-        if _blank(item):
+        if blank(item):
             if item_end == item_start:  # an empty `-`: point at the dash before it
                 item_start = max(text.rfind("-", 0, item_start), start)
                 item_end = item_start + 1
@@ -114,8 +83,6 @@ def _list(post, front_matter, entry, key, value, start, end):
             message = (
                 f"an item of `{key}` is a mapping, not a {noun} name (`: ` inside it makes a key); put it in quotes"
             )
-        elif isinstance(item, list):
-            message = f"an item of `{key}` is a list, not a {noun} name; write one name per `-` line"
         elif not isinstance(item, str):
             quoted = "'" + source.replace("'", "''") + "'"
             message = (
@@ -125,20 +92,6 @@ def _list(post, front_matter, entry, key, value, start, end):
         else:
             continue
         yield Problem(item_start, item_end, message)
-
-
-def _image(key: str, value, source: str) -> str | None:
-    where = "give the image's URL (`https://…`) or site path (`/assets/…`)"
-    if _blank(value):
-        return f"`{key}` is empty; {where}"
-    if not isinstance(value, str):
-        return f"`{key}` is {describe(value)}, not an image URL; {where}"
-    if _URL.match(value.strip()):
-        return None
-    return (
-        f"`{key}` `{shorten(value, 50)}` is neither a URL nor a site path, so the image breaks where the "
-        "theme uses it as written (pages in subfolders, feeds); start it with `https://` or `/`"
-    )
 
 
 def _date(value, source: str) -> str | None:
@@ -158,4 +111,21 @@ def _published(value, source: str) -> str | None:
     return (
         f"`published` `{shorten(source, 40)}` is {describe(value)}, not true/false; "
         "write `published: false` or `published: true` without quotes"
+    )
+
+
+def _separated(name: str, key: str, in_list: bool) -> str:
+    if in_list:
+        return (
+            f"category `{name}` holds a separator, so the site makes it one category with that name; "
+            "write one category per `-` line"
+        )
+    if key == "category":
+        return (
+            f"category `{name}` holds a separator, so the site makes it one category with that name; "
+            "write `categories:` then one `  - name` line per category"
+        )
+    return (
+        f"category `{name}` holds a separator: the site splits `{key}` text at spaces only, so it "
+        f"makes a category with that name; write `{key}:` then one `  - name` line per category"
     )

@@ -31,7 +31,15 @@ _MAX_NOTE = 40
     summary="the title carries a list number, wrapping quotes, a length note or alternative titles, or is too long",
     fix=FixAvailability.SOMETIMES,
     safety=Safety.UNSAFE,
-    options={"max-title-length": Option(100, "longest title, in characters", minimum=1)},
+    options={
+        "title-artifacts": Option(
+            False,
+            "report what a post generator leaves in titles: list numbers, wrapping quotes, length notes, alternatives",
+            house="title-artifacts",
+        ),
+        "max-title-length": Option(0, "longest title, in characters; 0: no limit", minimum=0, house="max-title-length"),
+    },
+    house=True,
 )
 def check(post, options):
     front_matter = post.front_matter
@@ -42,8 +50,12 @@ def check(post, options):
     if not isinstance(title, str) or entry is None or not title.strip():
         return
     text = post.text
-    limit = options["max-title-length"]
+    limit = options["max-title-length"] or float("inf")
     start, end = value_span(text, entry)
+    if not options["title-artifacts"]:
+        if len(title) > limit:
+            yield _too_long(start, end, title, limit)
+        return
     source = text[start:end]
     style = entry.value_node.style or None  # plain: None (pure-Python loader) or "" (libyaml)
     problems: list[tuple[int, int, str]] = []
@@ -94,13 +106,18 @@ def check(post, options):
             fix = Fix.unsafe(f"make the title `{shorten(cleaned, 50)}`", edit)
     for problem_start, problem_end, message in sorted(problems):
         yield Problem(problem_start, problem_end, message, fix)
-    if too_long:  # no fix: shortening a title is the writer's call
-        yield Problem(
-            start,
-            end,
-            f"the title is {len(title)} characters long, more than {limit}; search results and the page "
-            "heading cut it off: shorten it",
-        )
+    if too_long:
+        yield _too_long(start, end, title, limit)
+
+
+def _too_long(start: int, end: int, title: str, limit: int) -> Problem:
+    # No fix: shortening a title is the writer's call.
+    return Problem(
+        start,
+        end,
+        f"the title is {len(title)} characters long, more than {limit}; search results and the page "
+        "heading cut it off: shorten it",
+    )
 
 
 def _artifacts(part: str) -> tuple[list[tuple[int, int, str]], str]:

@@ -28,11 +28,14 @@ _BLANK_LINE = re.compile(r"[ \t]*(?:\r\n|\r|\n)")
     safety=Safety.SAFE,
     formatting=True,
     options={
-        "max-consecutive": Option(1, "empty paragraphs allowed in a row (a single spacer is house style)", minimum=0),
+        "max-spacer-paragraphs": Option(
+            1, "empty spacer paragraphs allowed in a row", minimum=0, house="max-spacer-paragraphs"
+        ),
     },
+    house=True,
 )
 def check(post, options):
-    allowed = options["max-consecutive"]
+    allowed = options["max-spacer-paragraphs"]
     text = post.text
     for run in _runs(post):
         trailing = _WHITESPACE.fullmatch(text, run[-1].close, len(text)) is not None
@@ -50,7 +53,7 @@ def check(post, options):
             title = "remove the empty paragraphs at the end"
         else:
             message = (
-                f"{len(run)} empty paragraphs in a row (at most {allowed} allowed, option `max-consecutive`) "
+                f"{len(run)} empty paragraphs in a row (at most {allowed} allowed, house `max-spacer-paragraphs`) "
                 f"make a gap in the post; remove the {_count(extras, 'extra ')}"
             )
             title = f"remove {_count(extras, 'extra ')}"

@@ -10,13 +10,6 @@ from postlint.diagnostics import Problem
 from postlint.rule import Option, rule
 from postlint.rules.markup._structure import markdown_text_spans, structure
 
-DEFAULT_EMBED_HOSTS = [
-    "youtube.com",
-    "youtube-nocookie.com",
-    "player.vimeo.com",
-    "maps.google.com",
-    "www.google.com",
-]
 _EMBED_SOURCE = {"iframe": "src", "embed": "src", "object": "data", "frame": "src"}
 _URL_ATTRIBUTES = frozenset("href src action formaction data poster background cite xlink:href".split())
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:")
@@ -29,14 +22,16 @@ _SQUEEZE = dict.fromkeys(map(ord, _CONTROL))
     name="unsafe-content",
     summary="`<script>`, embeds from hosts not allowed, `on*=` event attributes, `javascript:` URLs",
     options={
-        "allowed-embed-hosts": Option(
-            DEFAULT_EMBED_HOSTS,
+        "embed-hosts": Option(
+            [],
             "hosts <iframe>/<object>/<embed> may load from (a host matches itself and its subdomains)",
+            house="embed-hosts",
         )
     },
+    house=True,
 )
 def check(post, options):
-    allowed = [host.lower().strip(".") for host in options["allowed-embed-hosts"]]
+    allowed = [host.lower().strip(".") for host in options["embed-hosts"]]
     problems = []
     for tag in post.html.tags():
         if tag.is_end or not tag.attributes and tag.name != "script":
@@ -135,7 +130,7 @@ def _embed(tag, name: str, allowed: list[str]) -> Problem | None:
     return Problem(
         attribute.value_start,
         attribute.value_end,
-        f"`<{name}>` embeds content from `{shown}`, which is not in `allowed-embed-hosts`: an embedded page "
+        f"`<{name}>` embeds content from `{shown}`, which is not in the house `embed-hosts`: an embedded page "
         "can run scripts and track readers. Remove it, or add the host to the option if it is trusted",
     )
 

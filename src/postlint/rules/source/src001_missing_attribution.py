@@ -16,17 +16,22 @@ from postlint.rules.source._links import attributions, is_absolute_url
     fix=FixAvailability.SOMETIMES,
     safety=Safety.UNSAFE,
     options={
-        "require-in-categories": Option(["News"], 'categories whose posts need an attribution; "*" for every post'),
-        "labels": Option(["출처", "Source", "원문"], "words that start an attribution, before a colon"),
-        "source-key": Option("source_url", "front-matter key holding the source URL the fix links to"),
+        "attribution-categories": Option(
+            [], 'categories whose posts need an attribution; "*" for every post', house="attribution-categories"
+        ),
+        "attribution-labels": Option(
+            ["출처", "Source", "원문"], "words that start an attribution, before a colon", house="attribution-labels"
+        ),
+        "source-key": Option("source_url", "front-matter key holding the source URL the fix links to", house="source-key"),
     },
+    house=True,
 )
 def check(post, options):
-    required = options["require-in-categories"]
+    required = options["attribution-categories"]
     reason = _requirement(post, required)
     if reason is None:
         return
-    labels = options["labels"]
+    labels = options["attribution-labels"]
     if attributions(post, labels):
         return  # present; SRC002 says when it is broken
     start, end, why = reason

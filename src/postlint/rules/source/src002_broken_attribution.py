@@ -13,11 +13,16 @@ _MAX_QUOTE = 40
     code="SRC002",
     name="broken-attribution",
     summary="an attribution has no link, an empty or relative href, or empty link text",
-    options={"labels": Option(["출처", "Source", "원문"], "words that start an attribution, before a colon")},
+    options={
+        "attribution-labels": Option(
+            ["출처", "Source", "원문"], "words that start an attribution, before a colon", house="attribution-labels"
+        )
+    },
+    house=True,
 )
 def check(post, options):
     text = post.text
-    for attribution in attributions(post, options["labels"]):
+    for attribution in attributions(post, options["attribution-labels"]):
         label_start, label_end = attribution.source_span
         written = text[label_start:label_end]
         if not attribution.links:

@@ -14,12 +14,14 @@ _DISCLOSURE_EXAMPLE = "이 포스팅은 제휴마케팅이 포함된 광고로 �
     name="undisclosed-affiliate",
     summary="a post links to affiliate hosts but has no disclosure sentence",
     options={
-        "affiliate-hosts": Option(["tinyurl.com", "link.coupang.com"], "hosts (and their subdomains) of affiliate links"),
+        "affiliate-hosts": Option([], "hosts (and their subdomains) of affiliate links", house="affiliate-hosts"),
         "disclosure-patterns": Option(
-            ["제휴마케팅", "쿠팡 파트너스", "광고"],
+            [],
             "text that marks a disclosure (case-insensitive, matched in the body's visible text)",
+            house="disclosure-patterns",
         ),
     },
+    house=True,
 )
 def check(post, options):
     hosts = options["affiliate-hosts"]

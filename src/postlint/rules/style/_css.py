@@ -40,8 +40,6 @@ EMPTY_VALUE = "empty-value"  # "color: ;"
 UNCLOSED = "unclosed"  # "text-align:[ center; height: 17px": a bracket never closed
 SYNTAX = "syntax"  # anything else tinycss2 cannot read as a declaration
 
-DEFAULT_TEXT_COLORS = ["#ee2323", "#1a5490"]
-DEFAULT_BACKGROUND_COLORS = ["#21538527", "#ffe066"]
 # Elements whose colours are table or rule layout (header shading, rule colour), not emphasis.
 DEFAULT_IGNORE_ELEMENTS = ["hr", "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"]
 

@@ -43,8 +43,8 @@ OPAQUE_FUNCTIONS = frozenset("var env attr calc min max clamp color-mix light-da
     fix=FixAvailability.SOMETIMES,
     safety=Safety.UNSAFE,
     options={
-        "text-colors": Option(list(css.DEFAULT_TEXT_COLORS), "the palette's text colours (`color`)"),
-        "background-colors": Option(list(css.DEFAULT_BACKGROUND_COLORS), "the palette's background colours (`background-color`)"),
+        "text-colors": Option([], "the palette's text colours (`color`)", house="text-colors"),
+        "background-colors": Option([], "the palette's background colours (`background-color`)", house="background-colors"),
     },
 )
 def check(post, options):

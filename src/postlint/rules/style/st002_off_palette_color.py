@@ -16,13 +16,14 @@ from postlint.rules.style import _css as css
     fix=FixAvailability.SOMETIMES,
     safety=Safety.UNSAFE,
     options={
-        "text-colors": Option(list(css.DEFAULT_TEXT_COLORS), "the palette's text colours (`color`)"),
-        "background-colors": Option(list(css.DEFAULT_BACKGROUND_COLORS), "the palette's background colours (`background-color`)"),
+        "text-colors": Option([], "the palette's text colours (`color`)", house="text-colors"),
+        "background-colors": Option([], "the palette's background colours (`background-color`)", house="background-colors"),
         "max-distance": Option(25, "largest CIEDE2000 difference at which the nearest palette colour is offered as a fix", minimum=0),
         "ignore-elements": Option(
             list(css.DEFAULT_IGNORE_ELEMENTS), "elements whose colours are table or rule layout, not emphasis: not checked"
         ),
     },
+    house=True,
 )
 def check(post, options):
     palettes = css.palettes(options)

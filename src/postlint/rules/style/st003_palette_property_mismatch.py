@@ -17,12 +17,13 @@ from postlint.rules.style import _css as css
     fix=FixAvailability.SOMETIMES,
     safety=Safety.UNSAFE,
     options={
-        "text-colors": Option(list(css.DEFAULT_TEXT_COLORS), "the palette's text colours (`color`)"),
-        "background-colors": Option(list(css.DEFAULT_BACKGROUND_COLORS), "the palette's background colours (`background-color`)"),
+        "text-colors": Option([], "the palette's text colours (`color`)", house="text-colors"),
+        "background-colors": Option([], "the palette's background colours (`background-color`)", house="background-colors"),
         "ignore-elements": Option(
             list(css.DEFAULT_IGNORE_ELEMENTS), "elements whose colours are table or rule layout, not emphasis: not checked"
         ),
     },
+    house=True,
 )
 def check(post, options):
     palettes = css.palettes(options)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
-from postlint.rule import FixAvailability, rule
+from postlint.rule import FixAvailability, Option, rule
 from postlint.rules.style import _css as css
 
 
@@ -18,8 +18,16 @@ from postlint.rules.style import _css as css
     fix=FixAvailability.ALWAYS,
     safety=Safety.SAFE,
     formatting=True,
+    options={
+        "canonical-style": Option(
+            False, "write every style attribute in the canonical form", house="canonical-style"
+        )
+    },
+    house=True,
 )
 def check(post, options):
+    if not options["canonical-style"]:
+        return
     for style in css.styles(post):
         rewrite = _rewrite(style.parsed, style.attribute.quote)
         if rewrite is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from postlint.diagnostics import Edit, Fix, Problem, Safety
-from postlint.rule import FixAvailability, rule
+from postlint.rule import FixAvailability, Option, rule
 from postlint.rules.style import _css as css
 
 BOLD = ("b", "strong")
@@ -20,6 +20,15 @@ COLOUR_PROPERTIES = ("color", "background-color", "background")
     summary="coloured emphasis not written as the house pattern `<b><span style=…>…</span></b>`",
     fix=FixAvailability.SOMETIMES,
     safety=Safety.UNSAFE,
+    options={
+        "emphasis-pattern": Option(
+            "b > span",
+            "how coloured emphasis is written: `b > span` is `<b><span style=…>…</span></b>`",
+            choices=("b > span",),
+            house="emphasis-pattern",
+        )
+    },
+    house=True,
 )
 def check(post, options):
     text = post.text

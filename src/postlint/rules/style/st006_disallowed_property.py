@@ -10,22 +10,6 @@ from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.rule import FixAvailability, Option, rule
 from postlint.rules.style import _css as css
 
-DEFAULT_ALLOWED = [
-    "color",
-    "background",
-    "background-color",
-    "text-align",
-    "width",
-    "height",
-    "border",
-    "border-*",
-    "padding",
-    "padding-*",
-    "list-style-type",
-    "font-weight",
-]
-
-
 @rule(
     code="ST006",
     name="disallowed-property",
@@ -34,9 +18,10 @@ DEFAULT_ALLOWED = [
     safety=Safety.UNSAFE,
     options={
         "allowed-properties": Option(
-            list(DEFAULT_ALLOWED), "properties posts may set; `*` matches any characters (`border-*`)"
+            [], "properties posts may set; `*` matches any characters (`border-*`)", house="allowed-properties"
         ),
     },
+    house=True,
 )
 def check(post, options):
     allowed = tuple(pattern.lower() for pattern in options["allowed-properties"])
