@@ -107,7 +107,7 @@ def fix_post(
     """Fix ``post`` until no fix applies; ``codes`` limits the fixes to those rules."""
     applied: Counter = Counter()
     fixes: list[tuple[str, Fix]] = []
-    notes: list[Diagnostic] = []
+    notes: list[tuple[str, str, Diagnostic]] = []  # refused fixes: code, fix title, PL003 note
     rejected: set[tuple] = set()
     current = post
     current_diagnostics = diagnostics if diagnostics is not None else linter.lint(post, path)
@@ -129,12 +129,12 @@ def fix_post(
                     kept.append((code, fix))
                 else:
                     rejected.add(_key(current.text, code, fix))
-                    _note(notes, _not_applied(current, code, fix, reason))
+                    _note(notes, code, fix, _not_applied(current, code, fix, reason))
             result = _apply(current, kept)
             if kept and keeps_content(current, result, kept) is not None:
                 for code, fix in kept:
                     rejected.add(_key(current.text, code, fix))
-                    _note(notes, _not_applied(current, code, fix, "together with other fixes it " + problem))
+                    _note(notes, code, fix, _not_applied(current, code, fix, "together with other fixes it " + problem))
                 continue
             chosen = kept
         applied.update(code for code, _ in chosen)
@@ -143,16 +143,21 @@ def fix_post(
         current_diagnostics = linter.lint(current, path)
     else:
         if any(fixable(diagnostic, unsafe, codes) for diagnostic in current_diagnostics):
-            notes.append(
+            notes.append((
+                "",
+                "",
                 Diagnostic(
                     FIX_NOT_APPLIED,
                     f"fixes did not converge after {MAX_PASSES} passes; some fixes were left out. Please report this",
                     0,
                     0,
                     Severity.WARNING,
-                )
-            )
-    notes = _within(notes, current)
+                ),
+            ))
+    # A refused fix that a later pass applied after all (another fix repaired what it broke) is
+    # no longer worth a note: keep the notes of fixes the fixed post still offers.
+    offered = {(diagnostic.code, diagnostic.fix.title) for diagnostic in current_diagnostics if diagnostic.fix}
+    notes = _within([note for code, title, note in notes if not code or (code, title) in offered], current)
     return FixOutcome(current, sorted(current_diagnostics + notes, key=lambda item: item.sort_key), applied, fixes)
 
 
@@ -181,16 +186,16 @@ def _apply(post: Post, chosen: list[tuple[str, Fix]]) -> Post:
 
 def _key(text: str, code: str, fix: Fix) -> tuple:
     """Identifies a fix across passes, where offsets move: its code, what it replaces with what,
-    and the text around it (so that the same edit somewhere else is not taken for it)."""
+    and the text it spans with some around it (so that the same edit somewhere else is not taken
+    for it, and a refused fix whose inside another fix has since repaired is tried again)."""
     edits = tuple((text[edit.start : edit.end], edit.content) for edit in fix.edits)
-    around = (text[max(0, fix.start - _CONTEXT) : fix.start], text[fix.end : fix.end + _CONTEXT])
-    return (code, fix.title, edits, around)
+    return (code, fix.title, edits, text[max(0, fix.start - _CONTEXT) : fix.end + _CONTEXT])
 
 
-def _note(notes: list[Diagnostic], note: Diagnostic) -> None:
+def _note(notes: list[tuple[str, str, Diagnostic]], code: str, fix: Fix, note: Diagnostic) -> None:
     """Report a refused fix once, though it may be offered again in later passes."""
-    if all(existing.message != note.message for existing in notes):
-        notes.append(note)
+    if all(existing.message != note.message for _, _, existing in notes):
+        notes.append((code, fix.title, note))
 
 
 def _not_applied(post: Post, code: str, fix: Fix, reason: str) -> Diagnostic:

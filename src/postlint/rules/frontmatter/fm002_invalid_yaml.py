@@ -207,11 +207,15 @@ def _quote_fix(post, front_matter, offset: int) -> tuple[str, Fix] | None:
     raw = text[key.value_start : key.line_end].rstrip(" \t")
     if not raw or raw.startswith(("|", ">")):
         return None
-    edits = [Edit(key.value_start, key.value_start + len(raw), quote(raw, force=True))]
+    # `'SBS 스페셜 '출세만세'에 대한 감상기'`: the outer quotes are the writer's quoting, the inner
+    # ones text; quoting the whole again would leave the outer ones in the value.
+    wrapped = len(raw) > 2 and raw[0] in "'\"" and raw[-1] == raw[0]
+    value = raw[1:-1] if wrapped else raw
+    edits = [Edit(key.value_start, key.value_start + len(raw), quote(value, force=True))]
     parsed = reparse(text, front_matter, edits)
-    if parsed is None or not isinstance(parsed.data, dict) or parsed.data.get(key.key) != raw:
+    if parsed is None or not isinstance(parsed.data, dict) or parsed.data.get(key.key) != value:
         return None
-    reason = _INDICATORS.get(raw[0])
+    reason = f"the `{raw[0]}` inside it ends the quoted value early" if wrapped else _INDICATORS.get(raw[0])
     if reason is None and ": " in raw:
         reason = "`: ` inside it starts a nested key"
     why = f" ({reason})" if reason else ""

@@ -123,10 +123,17 @@ def _analyze(post) -> Structure:
     previous = None
     candidates: list[tuple[Phantom, Problem]] = []
     shown_in_code: set[int] = set()  # where tags the renderer prints as text lie inside <pre>/<code>
+    # A code shortcode (`[code lang="html"]<head>…[/code]`) holds code its plugin showed as such:
+    # the tags in it are the code's, printed or hidden as a whole (a shortcode's problem).
+    shortcodes = blocks.code_text
+    shortcode_starts = [start for start, _ in shortcodes]
     for token in html.tokens:
         kind = type(token)
         if kind is Tag:
             in_code = code_depth > 0
+            if not in_code and shortcodes:
+                index = bisect_right(shortcode_starts, token.start) - 1
+                in_code = index >= 0 and token.start < shortcodes[index][1]
             if token.name in CODE_ELEMENTS and not token.self_closing:
                 code_depth = max(0, code_depth + (-1 if token.is_end else 1))
             if in_code:
@@ -248,7 +255,10 @@ def _check_tag(text: str, tag: Tag, in_foreign: bool, blocks, phantoms: list[Pha
             )
     else:
         for attribute in tag.attributes:
-            if not _ATTRIBUTE_NAME_OK.fullmatch(text, attribute.name_start, attribute.name_end):
+            name = text[attribute.name_start : attribute.name_end]
+            # Words the writer meant to show ("<span 안녕하세요>"); junk such as `9=""` on a
+            # tracking pixel shows nothing either way.
+            if not _ATTRIBUTE_NAME_OK.fullmatch(name) and any(char.isalnum() and not char.isascii() for char in name):
                 return Problem(
                     tag.start,
                     tag.name_end,

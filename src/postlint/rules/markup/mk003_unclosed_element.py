@@ -17,7 +17,7 @@ from postlint.html import OPTIONAL_END, PHRASING_ELEMENTS, Declaration, Text
 from postlint.markdown import TEXT
 from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, FORMATTING_ELEMENTS, structure
-from postlint.visible import visible_between
+from postlint.visible import edit_changes, visible_between
 
 _TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
 _TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
@@ -40,13 +40,16 @@ def check(post, options):
         if not facts.skip(item.element.start_tag)
         and id(item.element) not in facts.closed_before_blocked
         and item.element.name not in DOCUMENT_ELEMENTS
+        # HTML lets a <p> or <li> go without its end tag; where kramdown adds one, browsers close
+        # the element where they would have anyway (an end tag it prints is MK005's).
+        and not (item.reason == "renderer" and item.element.name in OPTIONAL_END)
         and not facts.explains_unclosed(item.element.name, item.element.start_tag.end, item.at)
     ]
     if not reported:
         return
     lines = post.lines
     context = _Context(post)
-    typos = _typos(text, reported)
+    typos = _typos(text, reported, post.markdown.closings)
     merged = {id(outer) for outer in typos.values()}
     for item in reported:
         element = item.element
@@ -61,7 +64,7 @@ def check(post, options):
                 tag.end,
                 f"`{text[tag.start:tag.end]}` opens a second `<{name}>` where `</{name}>` was meant: the "
                 f"`<{name}>` of line {lines.line_of(outer.start_tag.start)} is never closed; write `</{name}>`",
-                Fix.safe(f"turn `<{name}>` into `</{name}>`", Edit.insert(tag.start + 1, "/")),
+                _typo_fix(post, tag, name, item.at),
             )
             continue
         later = facts.block_strays.get(id(element))
@@ -88,6 +91,22 @@ def check(post, options):
         )
 
 
+def _typo_fix(post, tag, name: str, closed_at: int) -> Fix:
+    edit = Edit.insert(tag.start + 1, "/")
+    removes = adds = ""
+    if post.markdown.markup is not None:
+        # kramdown places the end tags after it once the element is closed: a `</p>` it printed
+        # as text is gone.
+        removes, adds = edit_changes(post, [edit])
+    return Fix.safe(
+        f"turn `<{name}>` into `</{name}>`",
+        edit,
+        removes=removes,
+        adds=adds,
+        restyles=visible_between(post, tag.end, closed_at),  # the text after it is no longer bold
+    )
+
+
 def _closed_where(text, lines, item) -> str:
     line = lines.line_of(item.at)
     if item.reason == "eof":
@@ -99,24 +118,29 @@ def _closed_where(text, lines, item) -> str:
     return f"{written} at line {line}"
 
 
-def _typos(text, reported) -> dict[int, object]:
-    """``<b>…<b></p>``: an empty, attribute-less ``<b>`` inside an unclosed ``<b>``, both closed
-    at the same place, is the ``</b>`` the writer meant. Maps id(inner) to the outer element."""
+def _typos(text, reported, closings) -> dict[int, object]:
+    """``<b>…<b></p>``, ``<strong>Free Shipping:<strong> on all orders</p>``: an attribute-less
+    formatting element with no elements inside, opened right after text (not after a space:
+    `<b> 태그를 제거` names the tag in prose) inside an unclosed one of its name and closed at the
+    same place, is the end tag the writer meant. Maps id(inner) to the outer element."""
     found = {}
-    by_element = {id(item.element): item for item in reported}
+    closed_at = {id(item.element): item.at for item in reported}
     for item in reported:
         inner = item.element
         parent = inner.parent
-        if parent is None or parent.name != inner.name or id(parent) not in by_element:
+        if parent is None or parent.name != inner.name:
             continue
-        outer_item = by_element[id(parent)]
+        # kramdown warns of the innermost element only; it closes the outer one quietly.
+        outer_at = closed_at.get(id(parent), closings.get(parent.start_tag.start, (None,))[0])
         tag = inner.start_tag
         if (
-            outer_item.at != item.at
+            outer_at != item.at
+            or inner.name not in FORMATTING_ELEMENTS
             or tag.attributes
             or tag.self_closing
             or inner.children
-            or text[tag.end : item.at].strip()
+            or not text[parent.start_tag.end : tag.start].strip()
+            or text[tag.start - 1].isspace()
             or parent in found.values()
         ):
             continue
@@ -170,6 +194,10 @@ def _fix(post, item, context: _Context) -> Fix | None:
     element = item.element
     if item.reason == "renderer" and context.renderer_closings[item.at] > 1:
         return None  # kramdown closes several elements there: the tags are tangled, see them by hand
+    if element.name in _HEADINGS:
+        heading = _heading_end(post, element)
+        if heading is not None:
+            return heading
     at = len(text) if item.reason == "eof" else item.at
     while at > element.start_tag.end and text[at - 1] in " \t\r\n":
         at -= 1
@@ -189,6 +217,28 @@ def _fix(post, item, context: _Context) -> Fix | None:
     # the leak, which restyles what follows.
     after = visible_between(post, item.at, len(text)) if carried else ""
     return Fix.safe(f"insert `{closing}`", Edit.insert(at, closing), restyles=after)
+
+
+def _heading_end(post, element) -> Fix | None:
+    """``<h3>제목⏎<p>본문…``: the heading's text ends where its first block begins; end it there.
+    Everything after it stops being part of the heading (restyled: smaller, not bold)."""
+    text = post.text
+    first_block = next((child for child in element.children if child.name not in PHRASING_ELEMENTS), None)
+    if first_block is None:
+        return None
+    at = first_block.start_tag.start
+    while at > element.start_tag.end and text[at - 1] in " \t\r\n":
+        at -= 1
+    if not text[element.start_tag.end : at].strip():
+        return None  # no heading text before the block: where the heading ends is a guess
+    before = [child for child in element.children if child.start_tag.start < at]
+    if any(child.end_tag is None or child.close > at for child in before):
+        return None  # an inline element runs on past the heading's text
+    if not _same_block(post, element.start_tag.start, at) or not _insertable(text, post.html.tokens, at):
+        return None
+    end = element.close if element.close >= 0 else len(text)
+    closing = f"</{element.name}>"
+    return Fix.safe(f"insert `{closing}` after the heading's text", Edit.insert(at, closing), restyles=visible_between(post, at, end))
 
 
 def _holds_blocks(element, budget: int = 5000) -> bool:

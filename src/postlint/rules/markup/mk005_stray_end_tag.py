@@ -19,6 +19,8 @@ from postlint.rules.markup._structure import (
 from postlint.visible import edit_changes, visible_between
 
 _TAG_AT = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*")
+_LIST_ELEMENTS = frozenset(("ul", "ol", "li"))
+_LIST_ITEM = re.compile(r"[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 
 
 @rule(
@@ -49,7 +51,10 @@ def check(post, options):
             # Browsers reopen a formatting element its parent's end closed: this end tag closes
             # the reopened one, and removing it would let the formatting run on (MK003's problem).
             continue
-        if last is None:
+        after_list = last is None and tag.name in _LIST_ELEMENTS and _after_markdown_list(text, tag.start)
+        if after_list:
+            history = f"the list above is Markdown (`- …`), for which the renderer writes its own `<{tag.name}>`…`</{tag.name}>`"
+        elif last is None:
             history = f"no `<{tag.name}>` is open here"
         else:
             closer = _TAG_AT.match(text, last.close)
@@ -67,6 +72,9 @@ def check(post, options):
             edits.append(Edit.delete(*line_or_tag(text, start_tag.start, start_tag.end)))
             title = f"remove the empty `<{tag.name}>` wrapper"
         fix = None if any(joins_markup(text, edit.start, edit.end) for edit in edits) else Fix.safe(title, *edits)
+        if fix is not None and after_list:
+            # Without the line that ended it, the list runs on: the next lines join its last item.
+            fix = Fix.unsafe(title, *edits)
         if tag.name == "p" and _between_words(text, html.tokens, tag, strays):
             fix = None  # "일</p>정": the empty paragraph splits the words; removing it would join them
         if post.markdown.markup is not None:
@@ -92,16 +100,24 @@ def _printed_strays(post):
         written = text[tag.start : tag.end]
         blocked = facts.blocked_strays.get(id(tag))
         if blocked is not None:
+            if any(child.name in PHRASING_ELEMENTS for child in blocked[1]):
+                continue  # a <b> left open inside blocks it: one defect, MK003's
             yield _blocked(post, tag, written, *blocked)
             continue
         start, end = line_or_tag(text, tag.start, tag.end)
         fix = None
+        after_list = tag.name in _LIST_ELEMENTS and _after_markdown_list(text, tag.start)
         if not _glued_to_words(text, tag) and not joins_markup(text, start, end):
-            fix = Fix.safe(f"remove the stray `{written}`", Edit.delete(start, end), removes=written)
+            # After a Markdown list, the lines below may join its last item once this one is gone.
+            make = Fix.unsafe if after_list else Fix.safe
+            fix = make(f"remove the stray `{written}`", Edit.delete(start, end), removes=written)
+        why = "closes nothing"
+        if after_list:
+            why = "closes nothing (the list above is Markdown, for which kramdown writes its own tags)"
         yield Problem(
             tag.start,
             tag.end,
-            f"`{written}` closes nothing, so kramdown prints it as text: readers see `{written}`. Remove it",
+            f"`{written}` {why}, so kramdown prints it as text: readers see `{written}`. Remove it",
             fix,
         )
 
@@ -148,6 +164,25 @@ def _blocked(post, tag, written: str, element, inner) -> Problem:
             restyles=visible_between(post, tag.end, element.close if element.close >= 0 else len(post.text)),
         )
     return Problem(tag.start, tag.end, message, fix)
+
+
+def _after_markdown_list(text: str, offset: int) -> bool:
+    """A Markdown list item (``- …``, ``1. …``) on the lines just above, with no blank line between."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    if text[line_start:offset].strip():
+        return _LIST_ITEM.match(text, line_start) is not None
+    position = line_start - 1
+    for _ in range(50):
+        if position <= 0:
+            return False
+        start = text.rfind("\n", 0, position) + 1
+        line = text[start:position]
+        if not line.strip():
+            return False
+        if _LIST_ITEM.match(line):
+            return True
+        position = start - 1
+    return False
 
 
 def _glued_to_words(text: str, tag) -> bool:

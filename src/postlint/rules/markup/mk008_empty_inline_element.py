@@ -9,7 +9,7 @@ from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.document import start_of_line
 from postlint.html import CODE_ELEMENTS, Comment, Tag, Text, token_start
 from postlint.markdown import TEXT
-from postlint.rule import FixAvailability, rule
+from postlint.rule import FixAvailability, Option, rule
 
 # Formatting elements that show nothing without content. Not `a` (named anchors), not code.
 FORMATTING = frozenset("b strong i em u s strike span font small big mark sub sup del ins q cite dfn abbr tt".split())
@@ -21,6 +21,9 @@ _BOX_PROPERTIES = re.compile(
     r"top|left|right|bottom|background(?!-color))",
     re.IGNORECASE,
 )
+# What shows over a space: these elements' lines, a style's decoration or background.
+_DECORATING = frozenset("u s strike del ins mark".split())
+_DECORATION = re.compile(r"text-decoration|background", re.IGNORECASE)
 _BLANK = re.compile(r"(?:\s|&nbsp;|&#160;|&#x0*a0;)*", re.IGNORECASE)
 _LINE_END = re.compile(r"[ \t]*(?:\r\n|\r|\n|$)")
 
@@ -32,9 +35,18 @@ _LINE_END = re.compile(r"[ \t]*(?:\r\n|\r|\n|$)")
     fix=FixAvailability.ALWAYS,
     safety=Safety.SAFE,
     formatting=True,
+    options={
+        "remove-empty-inline": Option(
+            False,
+            "report and remove formatting elements that hold nothing or only whitespace",
+            house="remove-empty-inline",
+        ),
+    },
+    # An empty <span> shows nothing and breaks nothing: tidying it away is a house's choice.
+    house=True,
 )
 def check(post, options):
-    if "</" not in post.text:
+    if not options["remove-empty-inline"] or "</" not in post.text:
         return
     text = post.text
     empty = _empty_elements(post)
@@ -50,6 +62,8 @@ def check(post, options):
         tags = _tags(element)
         residue = _residue(text, start, end, tags)  # what is left without the tags
         name = element.name
+        if residue and _decorates_space(element):
+            continue  # "<u>&nbsp;</u>", a struck or highlighted space: the reader sees the line or colour
         if not residue:
             message = f"`<{name}>` holds nothing and shows nothing; remove it"
             title = f"remove the empty `<{name}>`"
@@ -72,6 +86,14 @@ def _touches_delimiter(post, start: int, end: int) -> bool:
         return False
     block = post.markdown.block_at(start)
     return block is not None and block.kind == TEXT
+
+
+def _decorates_space(element) -> bool:
+    """The element draws something over white space: an underline, a strike, a background."""
+    if element.name in _DECORATING:
+        return True
+    style = element.start_tag.attribute("style")
+    return style is not None and style.value is not None and _DECORATION.search(style.value) is not None
 
 
 def _empty_elements(post) -> set[int]:

@@ -7,12 +7,15 @@ hidden. The fix removes the tags and keeps what is between them (a ``<title>``'s
 
 from __future__ import annotations
 
+import re
+
 from postlint.diagnostics import Edit, Fix, Problem, Safety
 from postlint.html import Declaration
 from postlint.rule import FixAvailability, rule
 from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, joins_markup, line_or_tag, structure
 from postlint.visible import edit_changes
 
+_TAGS = re.compile(r"<[^<>]*>")
 _WHY = {
     "html": "the site's layout already has one",
     "head": "the site's layout already has one; what is inside it belongs in the front matter or layout",
@@ -37,6 +40,9 @@ def check(post, options):
         tag = element.start_tag
         if element.name not in DOCUMENT_ELEMENTS or facts.skip(tag):
             continue
+        if _in_prose(text, tag):
+            problems.append(_mentioned(text, tag))
+            continue
         edits = [Edit.delete(*line_or_tag(text, tag.start, tag.end))]
         end_tag = element.end_tag
         if end_tag is not None and not facts.skip(end_tag):
@@ -56,6 +62,9 @@ def check(post, options):
         )
     for tag in html.stray_end_tags:
         if tag.name in DOCUMENT_ELEMENTS and not facts.skip(tag):
+            if _in_prose(text, tag):
+                problems.append(_mentioned(text, tag))
+                continue
             problems.append(
                 Problem(
                     tag.start,
@@ -78,6 +87,29 @@ def check(post, options):
     yield from _declared(post, problems)
 
 
+def _in_prose(text: str, tag) -> bool:
+    """``スクリプトは</body>の直前に``: the tag's name is written in a sentence, with words on its
+    line before and after it, not pasted markup on a line of its own."""
+    line_start = text.rfind("\n", 0, tag.start) + 1
+    line_end = text.find("\n", tag.end)
+    line_end = len(text) if line_end == -1 else line_end
+    before = _TAGS.sub("", text[line_start : tag.start])
+    after = _TAGS.sub("", text[tag.end : line_end])
+    return any(char.isalpha() for char in before) and any(char.isalpha() for char in after)
+
+
+def _mentioned(text: str, tag) -> Problem:
+    written = text[tag.start : tag.end]
+    escaped = written.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Problem(
+        tag.start,
+        tag.end,
+        f"`{written}` is written in the text, but browsers read it as a tag and readers never see it; "
+        f"write `{escaped}` to show it",
+        Fix.safe(f"write `{escaped}`", Edit(tag.start, tag.end, escaped), adds=written),
+    )
+
+
 def _fix(post, title: str, edits: list[Edit]) -> Fix | None:
     edits = _merge(edits)
     if any(joins_markup(post.text, edit.start, edit.end) for edit in edits):
@@ -90,13 +122,12 @@ def _declared(post, problems: list[Problem]) -> list[Problem]:
     ``<html><body>`` line held in an HTML block and that renders now. Together, since one tag's
     removal alone may change nothing (``<body>`` still opens the block); rare enough to work out
     by reading the post as it would be."""
-    fixes = [problem.fix for problem in problems if problem.fix is not None]
-    if not fixes:
+    removals = [problem for problem in problems if problem.fix is not None and problem.fix.safety is Safety.UNSAFE]
+    if not removals:
         return problems
-    removes, adds = edit_changes(post, _merge([edit for fix in fixes for edit in fix.edits]))
-    for problem in problems:
-        if problem.fix is not None:
-            problem.fix = Fix.unsafe(problem.fix.title, *problem.fix.edits, removes=removes, adds=adds)
+    removes, adds = edit_changes(post, _merge([edit for problem in removals for edit in problem.fix.edits]))
+    for problem in removals:
+        problem.fix = Fix.unsafe(problem.fix.title, *problem.fix.edits, removes=removes, adds=adds)
     return problems
 
 

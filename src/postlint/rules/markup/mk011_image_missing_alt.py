@@ -22,8 +22,8 @@ def check(post, options):
     text = post.text
     problems = []
     for tag in _img_tags(post):
-        if not tag.terminated or tag.attribute("alt") is not None:
-            continue
+        if not tag.terminated or tag.attribute("alt") is not None or not tag.attributes:
+            continue  # a bare `<img>` loads nothing: a tag named in prose ("tags <img> usando"), not an image
         if not structure(post).skip(tag):  # the structure only for an image without alt: most posts have none
             source = tag.attribute("src")
             shown = f" (`{_short(source.value)}`)" if source is not None and source.value else ""

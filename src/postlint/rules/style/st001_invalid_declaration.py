@@ -4,6 +4,7 @@ property (``style="ee2323;"``), unknown properties, invalid values (``color: #12
 from __future__ import annotations
 
 import difflib
+import re
 from functools import lru_cache
 
 import tinycss2
@@ -35,6 +36,7 @@ SYSTEM_COLORS = frozenset(
 # Functions whose result the linter cannot know: accept them wherever a value is checked.
 OPAQUE_FUNCTIONS = frozenset("var env attr calc min max clamp color-mix light-dark if".split())
 
+_COLON = re.compile(r":(?!//)")  # not a URL's scheme
 
 @rule(
     code="ST001",
@@ -155,7 +157,36 @@ def _similarity(first: str, second: str) -> float:
     return difflib.SequenceMatcher(None, first, second).ratio()
 
 
+def _missing_semicolon(text, declaration) -> Problem | None:
+    """``color: #e5e5e5text-decoration:none``: a property and its ``:`` inside a value are the
+    next declaration, with the ``;`` before it missing; browsers drop both."""
+    value = text[declaration.value_start : declaration.value_end]
+    for colon in _COLON.finditer(value):
+        name_end = colon.start()
+        while name_end > 0 and value[name_end - 1] in " \t":
+            name_end -= 1
+        word_start = name_end
+        while word_start > 0 and (value[word_start - 1].isascii() and value[word_start - 1].isalnum() or value[word_start - 1] == "-"):
+            word_start -= 1
+        for start in range(word_start, name_end):  # the longest known property the word ends with
+            if value[start:name_end].lower() in KNOWN_PROPERTIES and value[:start].strip():
+                at = declaration.value_start + len(value[:start].rstrip())
+                following = value[start:name_end]
+                gap = "; " if at == declaration.value_start + start else ";"
+                return Problem(
+                    declaration.value_start,
+                    declaration.value_end,
+                    f"a `;` is missing before `{following}`, so browsers read `{value}` as one value of "
+                    f"`{declaration.name}` and drop it, and `{following}` with it; insert `;`",
+                    Fix.unsafe(f"insert `;` before `{following}`", Edit.insert(at, gap)),
+                )
+    return None
+
+
 def _invalid_value(text, parsed, declaration) -> Problem | None:
+    missing = _missing_semicolon(text, declaration)
+    if missing is not None:
+        return missing
     bad_hash = _bad_hash(parsed, declaration.tokens)
     if bad_hash is not None:
         start, end = bad_hash
