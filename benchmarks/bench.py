@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -311,6 +312,43 @@ def stage_costs(python: str, corpus: Path) -> dict[str, float] | None:
 # --------------------------------------------------------------------------- report
 
 
+def diagnostics_by_rule(postlint: list[str], site: Path, home: Path) -> Counter | None:
+    """What ``postlint check`` reports on ``site`` with no configuration of its own, by rule (None:
+    it could not say). Run from an empty directory so no configuration is found there."""
+    completed = subprocess.run(
+        postlint + ["check", "--no-cache", "--output-format", "json", str(site)], cwd=home, capture_output=True, text=True
+    )
+    try:
+        return Counter(item["code"] for item in json.loads(completed.stdout))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def site_table(sites: list[Path], postlint: list[str], other: list[str] | None, work: Path) -> str:
+    """Diagnostics per post on each site, with no configuration: this postlint and the other."""
+    home = work / "no-configuration"
+    home.mkdir(exist_ok=True)
+    header = "| site | posts | diagnostics | per post |"
+    rule = "|---|---:|---:|---:|"
+    if other is not None:
+        header += " other postlint | per post |"
+        rule += "---:|---:|"
+    rows = [header, rule]
+    for site in sites:
+        site = site.resolve()
+        count = len(find_posts(site))
+        cells = [site.name, f"{count:,}"]
+        for command in [postlint] + ([other] if other is not None else []):
+            found = diagnostics_by_rule(command, site, home)
+            if found is None:
+                cells += ["error", "–"]
+            else:
+                total = sum(found.values())
+                cells += [f"{total:,}", f"{total / max(count, 1):.2f}"]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "Diagnostics with no configuration (`postlint check` run outside the site):\n\n" + "\n".join(rows)
+
+
 def seconds(value: float) -> str:
     return f"{value:.3f}" if value < 1 else f"{value:.2f}"
 
@@ -377,6 +415,14 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--compare",
         help="another postlint executable (an earlier version, say) to time cold beside this one, as it is configured by default",
+    )
+    parser.add_argument(
+        "--sites",
+        nargs="+",
+        type=Path,
+        metavar="DIR",
+        help="also print what `postlint check` reports per post on each of these sites with no configuration "
+        "(and what the --compare postlint reports)",
     )
     arguments = parser.parse_args()
     if arguments.runs < 1:
@@ -600,6 +646,9 @@ def main() -> int:
         lines = [line for line in lines if line]
         if lines:
             print("\n".join(lines))
+        if arguments.sites:
+            print()
+            print(site_table(arguments.sites, postlint, [arguments.compare] if arguments.compare else None, work))
         if notes:
             print()
             print("\n".join(f"Note: {note}" for note in notes))

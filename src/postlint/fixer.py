@@ -81,8 +81,8 @@ def keeps_content(before: Post, after: Post, chosen: list[tuple[str, Fix]]) -> s
             return "the front matter would no longer parse"
     edits = sorted((edit for _, fix in chosen for edit in fix.edits), key=lambda edit: (edit.start, edit.end))
     removed, added = visible_changes(before, after, edits)
-    undeclared_removed = Counter(removed) - Counter("".join("".join(fix.removes.split()) for _, fix in chosen))
-    undeclared_added = Counter(added) - Counter("".join("".join(fix.adds.split()) for _, fix in chosen))
+    undeclared_removed = _undeclared(removed, "".join(fix.removes for _, fix in chosen))
+    undeclared_added = _undeclared(added, "".join(fix.adds for _, fix in chosen))
     if undeclared_removed:
         return f"visible text would be lost ({_shown(undeclared_removed)})"
     if undeclared_added:
@@ -90,8 +90,21 @@ def keeps_content(before: Post, after: Post, chosen: list[tuple[str, Fix]]) -> s
     return None
 
 
-def _shown(characters: Counter) -> str:
-    text = "".join(characters.elements())
+def _undeclared(changed: str, declared: str) -> str:
+    """The characters of ``changed`` the fixes did not declare, in their order (whitespace aside)."""
+    allowance = Counter("".join(declared.split()))
+    left = []
+    for character in changed:
+        if character.isspace():
+            continue
+        if allowance[character] > 0:
+            allowance[character] -= 1
+        else:
+            left.append(character)
+    return "".join(left)
+
+
+def _shown(text: str) -> str:
     return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"
 
 
@@ -131,10 +144,15 @@ def fix_post(
                     rejected.add(_key(current.text, code, fix))
                     _note(notes, code, fix, _not_applied(current, code, fix, reason))
             result = _apply(current, kept)
+            if len(kept) > 1 and keeps_content(current, result, kept) is not None:
+                # Harmless apart, harmful together (each fixes what another one's text depends
+                # on): take the first alone; the next pass lints again and offers the rest anew.
+                kept = kept[:1]
+                result = _apply(current, kept)
             if kept and keeps_content(current, result, kept) is not None:
                 for code, fix in kept:
                     rejected.add(_key(current.text, code, fix))
-                    _note(notes, code, fix, _not_applied(current, code, fix, "together with other fixes it " + problem))
+                    _note(notes, code, fix, _not_applied(current, code, fix, "together with other fixes, " + problem))
                 continue
             chosen = kept
         applied.update(code for code, _ in chosen)

@@ -378,13 +378,20 @@ def _check_shown(post, result: Structure, in_code: set[int]) -> None:
         elif not tag.glued and tag.terminated and is_known_element(tag.name):
             if not _mentioned(text, tag):
                 result.shown_strays.append(tag)
-                _find_blocking(html, tag, result)
+                _find_blocking(html, post.markdown.closings, tag, result)
 
 
-def _find_blocking(html, tag: Tag, result: Structure) -> None:
+def _find_blocking(html, closings, tag: Tag, result: Structure) -> None:
     """An element of the end tag's name may be open where kramdown printed it: kramdown closes an
     element only when everything opened inside it is closed (browsers close a ``<p>`` or ``<li>``
-    themselves)."""
+    themselves, at the next block: kramdown keeps it open until it closes it itself)."""
+
+    def open_here(child: Element) -> bool:
+        if _open_at(child, tag.start):
+            return True
+        closing = closings.get(child.start_tag.start)
+        return closing is not None and child.start_tag.end <= tag.start < closing[0]
+
     element = None
     for candidate in html.elements:
         if candidate.start_tag.start >= tag.start:
@@ -396,7 +403,7 @@ def _find_blocking(html, tag: Tag, result: Structure) -> None:
     inner: list[Element] = []
     current = element
     while True:
-        child = next((child for child in reversed(current.children) if child.start_tag.start < tag.start and _open_at(child, tag.start)), None)
+        child = next((child for child in reversed(current.children) if child.start_tag.start < tag.start and open_here(child)), None)
         if child is None:
             break
         inner.append(child)

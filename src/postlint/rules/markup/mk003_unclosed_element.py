@@ -34,15 +34,20 @@ _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 def check(post, options):
     facts = structure(post)
     text = post.text
+    # An element whose end tag kramdown printed because something inside it is still open: the
+    # end tag is there (MK005 reports it, or the inner element here).
+    blocked = {id(element) for element, _ in facts.blocked_strays.values()}
     reported = [
         item
         for item in post.html.unclosed
         if not facts.skip(item.element.start_tag)
         and id(item.element) not in facts.closed_before_blocked
+        and id(item.element) not in blocked
         and item.element.name not in DOCUMENT_ELEMENTS
         # HTML lets a <p> or <li> go without its end tag; where kramdown adds one, browsers close
         # the element where they would have anyway (an end tag it prints is MK005's).
         and not (item.reason == "renderer" and item.element.name in OPTIONAL_END)
+        and not _empty_self_closed(text, item)
         and not facts.explains_unclosed(item.element.name, item.element.start_tag.end, item.at)
     ]
     if not reported:
@@ -116,6 +121,16 @@ def _closed_where(text, lines, item) -> str:
     closer = _TAG_AT.match(text, item.at)
     written = f"`{closer.group()}>`" if closer else "its parent"
     return f"{written} at line {line}"
+
+
+def _empty_self_closed(text: str, item) -> bool:
+    """``<span style="clear: both" /></p>``: browsers ignore the ``/`` and keep the element open,
+    but nothing comes before its parent closes it, so nothing is carried anywhere."""
+    tag = item.element.start_tag
+    return tag.self_closing and not _TAG_OR_SPACE.sub("", text[tag.end : item.at])
+
+
+_TAG_OR_SPACE = re.compile(r"<[^<>]*>|\s+")
 
 
 def _typos(text, reported, closings) -> dict[int, object]:

@@ -53,7 +53,10 @@ def check(post, options):
             continue
         after_list = last is None and tag.name in _LIST_ELEMENTS and _after_markdown_list(text, tag.start)
         if after_list:
-            history = f"the list above is Markdown (`- …`), for which the renderer writes its own `<{tag.name}>`…`</{tag.name}>`"
+            history = (
+                f"the list above is Markdown (`- …`), for which the renderer writes its own `<{tag.name}>`…`</{tag.name}>`, "
+                "and this line only ends it"
+            )
         elif last is None:
             history = f"no `<{tag.name}>` is open here"
         else:
@@ -66,6 +69,10 @@ def check(post, options):
         effect = "browsers turn it into an empty paragraph" if tag.name == "p" else "browsers ignore it"
         edits = [Edit.delete(*line_or_tag(text, tag.start, tag.end))]
         title = f"remove the stray `</{tag.name}>`"
+        if after_list:
+            # The line ends the Markdown list; a blank line left in its place still does.
+            edits = [Edit.delete(tag.start, tag.end)]
+            title = f"replace `</{tag.name}>` with a blank line"
         if last is not None and _empty_wrapper(text, last, facts):
             # "<p><hr></p>": the <p> was meant to wrap what closed it; drop the empty wrapper too.
             start_tag = last.start_tag
@@ -73,7 +80,7 @@ def check(post, options):
             title = f"remove the empty `<{tag.name}>` wrapper"
         fix = None if any(joins_markup(text, edit.start, edit.end) for edit in edits) else Fix.safe(title, *edits)
         if fix is not None and after_list:
-            # Without the line that ended it, the list runs on: the next lines join its last item.
+            # The lines below, read as raw HTML until now, become a Markdown paragraph.
             fix = Fix.unsafe(title, *edits)
         if tag.name == "p" and _between_words(text, html.tokens, tag, strays):
             fix = None  # "일</p>정": the empty paragraph splits the words; removing it would join them
@@ -82,10 +89,11 @@ def check(post, options):
             # (it prints the end tags that close nothing): without it, kramdown would read the
             # rest of the post into that element. The nesting needs fixing by hand.
             fix = None
+        advice = "Replace it with a blank line" if after_list else "Remove it"
         yield Problem(
             tag.start,
             tag.end,
-            f"`{text[tag.start:tag.end]}` closes nothing: {history}; {effect}. Remove it",
+            f"`{text[tag.start:tag.end]}` closes nothing: {history}; {effect}. {advice}",
             fix,
         )
 

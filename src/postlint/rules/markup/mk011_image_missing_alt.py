@@ -7,7 +7,7 @@ from bisect import bisect_left
 
 from postlint.diagnostics import Problem
 from postlint.html import Tag, token_start
-from postlint.rule import rule
+from postlint.rule import Option, rule
 from postlint.rules.markup._structure import markdown_text_spans, structure
 
 _IMG = re.compile(r"<img", re.IGNORECASE)
@@ -17,6 +17,13 @@ _IMG = re.compile(r"<img", re.IGNORECASE)
     code="MK011",
     name="image-missing-alt",
     summary="an `<img>` without `alt`, or a Markdown image with empty alt text (`![](…)`)",
+    options={
+        # `![](…)` renders as `alt=""`, which HTML reads as "decorative": valid, and some sites
+        # write it on purpose; a site that describes every image says so in its profile.
+        "describe-every-image": Option(
+            False, "also report Markdown images with empty alt text (`![](…)`)", house="describe-every-image"
+        ),
+    },
 )
 def check(post, options):
     text = post.text
@@ -35,7 +42,7 @@ def check(post, options):
                     'do not load get nothing. Describe the image in `alt="…"` (`alt=""` if it is decorative)',
                 )
             )
-    if "![" in text:
+    if options["describe-every-image"] and "![" in text:
         for start, end in markdown_text_spans(post):
             problems.extend(_markdown_images(text, start, end))
     problems.sort(key=lambda problem: (problem.start, problem.end))
