@@ -2,9 +2,10 @@
 
 Jekyll (Liquid, then kramdown with Jekyll's options; Liquid alone for ``.html`` posts) runs in one
 Ruby process for all posts of a site (``render/jekyll_render.rb``); Hugo (goldmark) builds one
-temporary site holding all posts of a site; CommonMark is ``cmark``, the reference
-implementation. Debian packages them: ``jekyll``, ``ruby-kramdown``, ``ruby-kramdown-parser-gfm``,
-``hugo`` and ``cmark``; where one is missing, the tests that need it skip, naming the package.
+temporary site holding all posts of a site; zvc's Python-Markdown runs in this process (the
+``markdown`` package postlint depends on). Debian packages the others: ``jekyll``,
+``ruby-kramdown``, ``ruby-kramdown-parser-gfm`` and ``hugo``; where one is missing, the tests that
+need it skip, naming the package.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ import yaml
 from conftest import SHARED
 
 RUBY_SCRIPT = Path(__file__).resolve().parent / "render" / "jekyll_render.rb"
-_JEKYLL_FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Site:
-    """A shared site and how it renders: ``engine`` is jekyll, hugo or cmark."""
+    """A shared site and how it renders: ``engine`` is jekyll, hugo or python-markdown."""
 
     name: str
     root: Path
@@ -44,7 +44,7 @@ class Site:
 
 _SITE_ENGINES = {
     "hannal+hannal.github.io": ("jekyll", "_config.yml", "_posts"),
-    "AhnSeongHyun+ahnseonghyun.github.io": ("cmark", None, "contents"),
+    "AhnSeongHyun+ahnseonghyun.github.io": ("python-markdown", "config.yaml", "contents"),
     "t32k+mol": ("hugo", "config.toml", "content"),
     "hpc-social+personal-blog": ("jekyll", "_config.yml", "_posts"),
     "canerdianeh+blog": ("jekyll", "_config.yml", "_posts"),
@@ -70,10 +70,11 @@ def shared_sites() -> list[Site]:
 
 def missing_programs(engine: str) -> str | None:
     """Why ``engine`` cannot run here (naming the Debian packages), or None."""
+    if engine == "python-markdown":
+        return None  # the `markdown` package, a dependency of postlint
     needed = {
         "jekyll": [("ruby", "ruby"), ("jekyll", "jekyll ruby-kramdown ruby-kramdown-parser-gfm")],
         "hugo": [("hugo", "hugo")],
-        "cmark": [("cmark", "cmark")],
     }[engine]
     for program, package in needed:
         if shutil.which(program) is None:
@@ -117,14 +118,21 @@ def render_jekyll(texts: list[str], markdown: list[bool], settings: dict) -> lis
     return [Rendered(answer["html"], answer["liquid_error"], tuple(answer["warnings"])) for answer in answers]
 
 
-def render_cmark(texts: list[str]) -> list[Rendered]:
-    """The body (after a Jekyll-style front matter) through cmark, raw HTML allowed."""
+def render_zvc(texts: list[str]) -> list[Rendered]:
+    """As zvc renders a post: the lines up to the second ``---`` are its front matter, and the rest
+    goes through Python-Markdown with zvc's extensions."""
+    import markdown
+
     out = []
     for text in texts:
-        match = _JEKYLL_FRONT_MATTER.match(text)
-        body = text[match.end() :] if match else text
-        html = subprocess.run(["cmark", "--unsafe"], input=body, capture_output=True, text=True, check=True).stdout
-        out.append(Rendered(html))
+        lines = text.split("\n")
+        body = text
+        if lines and lines[0].strip() == "---":
+            for index, line in enumerate(lines[1:], 1):
+                if line.strip() == "---":
+                    body = "\n".join(lines[index + 1 :])
+                    break
+        out.append(Rendered(markdown.markdown(body, extensions=["fenced_code", "tables", "nl2br"])))
     return out
 
 
@@ -185,7 +193,7 @@ def render_site(site: Site, texts: list[str] | None = None, paths: list[Path] | 
         return render_jekyll(texts, [path.suffix != ".html" for path in paths], jekyll_settings(site))
     if site.engine == "hugo":
         return render_hugo(texts, site.config)
-    return render_cmark(texts)
+    return render_zvc(texts)  # python-markdown
 
 
 @cache

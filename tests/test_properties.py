@@ -309,6 +309,20 @@ FOUND_BUGS = [
         False,
     ),
     FoundBug(
+        "MK005-entity-split",
+        "MK005 removed a stray `</b>` inside `&n</b>bsp;`, joining the halves into `&nbsp;`: the text "
+        "the reader saw became a space",
+        '<p data-ke-size="size16">&n</b>bsp;</p>\n',
+        False,
+    ),
+    FoundBug(
+        "MK009-glued-mention",
+        "MK009 took `</html>` between `</b>` and `은` for a tag named in prose and escaped it, so "
+        "the reader saw `가격</html>은` where the browser had shown `가격은`",
+        '<b><span style="color: #ee2323;">가격 AWS 가격</span></b></html>은\n',
+        False,
+    ),
+    FoundBug(
         "fixer-refused-inside-repaired",
         "a fix refused because of a broken tag inside it (`***…</b은>…***`) was still refused after "
         "MK006 repaired that tag, because the fixer knew it by the text around it only; a second "

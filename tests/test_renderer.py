@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from postlint.config import ConfigError, config_from_mapping
-from postlint.renderer import COMMONMARK, GOLDMARK, KRAMDOWN, NONE, RendererResolver
+from postlint.renderer import COMMONMARK, GOLDMARK, KRAMDOWN, NONE, PYTHON_MARKDOWN, RendererResolver
 
 
 def _site(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -59,6 +59,15 @@ def test_a_config_yaml_that_is_not_hugos_is_not_taken_for_it(tmp_path):
     assert renderer.name == COMMONMARK and "default" in renderer.source
 
 
+def test_zvcs_config_yaml_means_python_markdown_and_no_yaml_front_matter(tmp_path):
+    # zvc's own configuration (../shared/sites/AhnSeongHyun+ahnseonghyun.github.io/config.yaml).
+    config = "theme:\n  name: chronicle\nblog:\n  title: Ash84\npublication:\n  path: ./docs\n"
+    site = _site(tmp_path, {"config.yaml": config, "contents/a/a.md": "---\ntitle: 'It's'\n---\n"})
+    renderer = RendererResolver().for_path(site / "contents" / "a" / "a.md")
+    assert (renderer.name, renderer.generator, renderer.yaml_front_matter) == (PYTHON_MARKDOWN, "zvc", False)
+    assert "zvc" in renderer.source
+
+
 def test_html_posts_get_no_markdown_and_the_setting_wins_for_the_rest(tmp_path):
     site = _site(tmp_path, {"_config.yml": "markdown: kramdown\n", "_posts/a.html": "", "_posts/b.md": ""})
     resolver = RendererResolver("commonmark", "postlint.toml")
@@ -69,7 +78,7 @@ def test_html_posts_get_no_markdown_and_the_setting_wins_for_the_rest(tmp_path):
 
 
 def test_the_setting_is_validated(tmp_path):
-    with pytest.raises(ConfigError, match="'markdown' must be one of 'kramdown', 'commonmark', 'goldmark', 'none'"):
+    with pytest.raises(ConfigError, match="'markdown' must be one of 'kramdown', 'commonmark', 'goldmark', 'python-markdown', 'none'"):
         config_from_mapping({"markdown": "kramdwon"}, tmp_path)
 
 
@@ -106,3 +115,27 @@ def test_the_cache_follows_a_renderer_change(tmp_path):
     (site / "_config.yml").write_text("markdown: CommonMark\n", encoding="utf-8")
     second = _run(site, "check", "--select", "MK002", ".")
     assert second.returncode == 1 and "MK002" in second.stdout  # CommonMark prints the asterisks
+
+
+def _codes(text: str, markdown: str) -> list[tuple[str, int]]:
+    from conftest import lint
+
+    post, diagnostics = lint(text, "MK001", "MK002", "MK003", markdown=markdown)
+    return [(d.code, post.lines.line_of(d.start)) for d in diagnostics]
+
+
+def test_python_markdown_reads_raw_html_and_paragraphs_as_it_does():
+    # Checked with Python-Markdown 3.8.2 and 3.11 (zvc's call: fenced_code, tables, nl2br).
+    # A <div> at a line's start holds raw HTML through the blank line: its ** print.
+    raw = "<div>\n\n**그대로**\n\n</div>\n"
+    assert _codes(raw, "python-markdown") == [("MK002", 3)]
+    # A <span> line is a paragraph: Markdown renders inside it, even across a line break that
+    # CommonMark reads as the end of an HTML block.
+    span = '<span style="font-size: 11pt;">\n**굵게** 글</span>\n'
+    assert _codes(span, "python-markdown") == []
+    assert _codes(span, "commonmark") == [("MK002", 2)]
+    # `**` closed after a space is emphasis to Python-Markdown (not to CommonMark).
+    assert _codes("<span>**기타 **</span> 글\n", "python-markdown") == []
+    # A list item right under text does not start a list: the <span> runs on to the line's end.
+    listed = "<span>글\n 1. 항목</span>\n"
+    assert _codes(listed, "python-markdown") == []

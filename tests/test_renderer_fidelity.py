@@ -1,8 +1,7 @@
 """postlint's model of each post against the site's real renderer, on every shared post.
 
 Every post of ../shared/sites and ../shared/corpus is rendered as its site renders it (Jekyll:
-Liquid and kramdown; Hugo: goldmark; the Tistory site's unknown generator: cmark, CommonMark's
-reference implementation, as postlint reads it) and parsed as a browser parses it (html5lib).
+Liquid and kramdown; Hugo: goldmark; the Tistory migration's zvc: Python-Markdown, as zvc calls it) and parsed as a browser parses it (html5lib).
 Post by post, the model and the page must agree on:
 
 - how many ``*`` and ``_`` the reader sees as text (outside code);
@@ -175,14 +174,42 @@ def _page_tags(markup: str) -> list[tuple[int, str, dict]]:
     return tags
 
 
+# Start tags that close an open <p>, and the phrasing elements inside it (the HTML standard's
+# "close a p element"): an element inside a paragraph ends there without its end tag.
+_CLOSES_P = frozenset(
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer "
+    "form h1 h2 h3 h4 h5 h6 header hgroup hr listing main menu nav ol p pre section summary table ul xmp".split()
+)
+
+
+def _in_paragraph(tags, index: int) -> bool:
+    """Whether a <p> is open where ``tags[index]`` starts (a naive stack of the tags before it)."""
+    open_names: list[str] = []
+    for kind, other, _ in tags[:index]:
+        if kind == _START_TAG:
+            if other not in VOID_ELEMENTS:
+                open_names.append(other)
+        elif other in open_names:
+            while open_names and open_names.pop() != other:
+                pass
+    return "p" in open_names
+
+
 def _closed_in_page(tags, index: int) -> bool:
     """Whether the element started by ``tags[index]`` gets an end tag of its own: walking on, an
     end tag of its name comes while it is the innermost open element of that name, before an end
-    tag of an element that encloses it."""
+    tag of an element that encloses it, and (inside a paragraph) before a start tag that closes
+    the paragraph."""
     name = tags[index][1]
     open_names = []
+    in_paragraph = None
     for kind, other, _ in tags[index + 1 :]:
         if kind == _START_TAG:
+            if other in _CLOSES_P and "p" not in open_names:
+                if in_paragraph is None:
+                    in_paragraph = _in_paragraph(tags, index)
+                if in_paragraph:
+                    return False
             if other not in VOID_ELEMENTS:
                 open_names.append(other)
         elif other in open_names:

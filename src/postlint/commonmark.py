@@ -177,7 +177,7 @@ def scan(text: str, body_start: int, result: Blocks) -> None:
 
     if current is not None:
         blocks.append(_trim_trailing_blank_lines(text, current) if current.kind == CODE and fence is None else current)
-    result.inline_code = _inline_code_spans(text, blocks)
+    result.inline_code = inline_code_spans(text, blocks)
 
 
 def _extend(block: Block | None, end: int) -> Block:
@@ -212,7 +212,7 @@ def _indent_width(line: str) -> int:
     return width
 
 
-def _inline_code_spans(text: str, blocks: list[Block]) -> list[tuple[int, int]]:
+def inline_code_spans(text: str, blocks: list[Block]) -> list[tuple[int, int]]:
     """CommonMark code spans: a backtick run closed by the next run of the same length."""
     spans: list[tuple[int, int]] = []
     for block in blocks:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from postlint.html import PHRASING_ELEMENTS, Comment, Declaration, Tag, Text, token_start
 from postlint.markdown import HTML, TEXT
+from postlint.renderer import PYTHON_MARKDOWN
 
 _RUN = re.compile(r"\*+|_+")
 _DELIMITER = re.compile(r"[*_]")
@@ -397,6 +398,8 @@ def delimiter_runs(post) -> list[tuple[Unit, list[Run]]]:
                 for run in runs:
                     run.rendered = tuple(offset for offset in range(run.start, run.end) if not _seen(visible, starts, offset))
                     run.literal_count = run.length - len(run.rendered)
+            elif unit.markdown and post.renderer.name == PYTHON_MARKDOWN and _python_markdown_literal(text, unit, runs):
+                pass
             elif unit.markdown and post.renderer.markdown:
                 _strict_literal(runs, match_runs(runs, strict_flags))
             else:
@@ -404,6 +407,24 @@ def delimiter_runs(post) -> list[tuple[Unit, list[Run]]]:
                     run.literal_count = run.length
     _CACHE[post] = (len(text), found)
     return found
+
+
+def _python_markdown_literal(text: str, unit: Unit, runs: list[Run]) -> bool:
+    """Python-Markdown's own reading of the unit (False: left to the CommonMark rules)."""
+    from postlint.pymarkdown import rendered_delimiters
+
+    pieces: list[tuple[int, int] | None] = []
+    for segment in unit.segments:
+        if pieces and (segment.after_tag or pieces[-1] is not None and pieces[-1][1] < segment.start):
+            pieces.append(None)
+        pieces.append((segment.start, segment.end))
+    used = rendered_delimiters(pieces, text)
+    if used is None:
+        return False
+    for run in runs:
+        run.rendered = tuple(offset for offset in range(run.start, run.end) if offset in used)
+        run.literal_count = run.length - len(run.rendered)
+    return True
 
 
 def _seen(visible: list[tuple[int, int, str]], starts: list[int], offset: int) -> bool:

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from postlint.liquid import liquid_spans
-from postlint.renderer import DEFAULT, KRAMDOWN, NONE, Renderer
+from postlint.renderer import DEFAULT, KRAMDOWN, NONE, PYTHON_MARKDOWN, Renderer
 
 CODE = "code"
 HTML = "html"
@@ -151,6 +151,10 @@ def scan_blocks(text: str, body_start: int, renderer: Renderer = DEFAULT) -> Blo
             result.blocks.append(Block(HTML, body_start, len(text)))
     elif renderer.name == KRAMDOWN:
         _kramdown_blocks(text, body_start, renderer, result)
+    elif renderer.name == PYTHON_MARKDOWN:
+        from postlint.pymarkdown import scan
+
+        scan(text, body_start, result)
     else:
         from postlint.commonmark import scan
 

@@ -3,8 +3,8 @@
 A site's generator decides how a post's body becomes HTML: Jekyll renders Markdown with kramdown
 (GFM input) unless its ``_config.yml`` says otherwise, Hugo with goldmark, and a ``.html`` post
 gets no Markdown at all. The renderer is set with the top-level ``markdown`` key; when it is not,
-it is found from each post upward: Jekyll's ``_config.yml`` or Hugo's ``hugo.*`` / ``config.*``.
-With neither, a post is read as CommonMark.
+it is found from each post upward: Jekyll's ``_config.yml``, Hugo's ``hugo.*`` / ``config.*``, or
+zvc's ``config.yaml`` (Python-Markdown). With none, a post is read as CommonMark.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from typing import Any
 KRAMDOWN = "kramdown"
 COMMONMARK = "commonmark"
 GOLDMARK = "goldmark"
+PYTHON_MARKDOWN = "python-markdown"
 NONE = "none"
-RENDERERS = (KRAMDOWN, COMMONMARK, GOLDMARK, NONE)
+RENDERERS = (KRAMDOWN, COMMONMARK, GOLDMARK, PYTHON_MARKDOWN, NONE)
 
 _JEKYLL_CONFIGS = ("_config.yml", "_config.yaml", "_config.toml")
 _HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
@@ -32,6 +33,8 @@ _HUGO_KEYS = frozenset(
     "enablegitinfo paginate disablekinds outputs module metadataformat defaultcontentlanguageinsubdir "
     "languages buildfuture builddrafts".split()
 )
+# zvc's ``config.yaml``: its own top-level tables, which no Hugo configuration has.
+_ZVC_KEYS = frozenset({"theme", "blog", "publication"})
 # Jekyll's ``markdown:`` values that name a CommonMark converter (jekyll-commonmark and the GitHub
 # Pages variant).
 _JEKYLL_COMMONMARK = frozenset({"commonmark", "commonmarkghpages"})
@@ -47,7 +50,7 @@ class Renderer:
     gfm: bool = True  # kramdown: GFM input (Jekyll's default) rather than kramdown's own
     raw_html: bool = True  # goldmark: raw HTML is passed through (Hugo's ``unsafe = true``)
     note: str = ""  # what was read but is not modelled (another Jekyll converter, say)
-    generator: str = ""  # "jekyll", "hugo" or "" (unknown)
+    generator: str = ""  # "jekyll", "hugo", "zvc" or "" (unknown)
 
     @property
     def key(self) -> str:
@@ -58,6 +61,12 @@ class Renderer:
     def markdown(self) -> bool:
         """Whether the body is Markdown at all (a ``.html`` post is not)."""
         return self.name != NONE
+
+    @property
+    def yaml_front_matter(self) -> bool:
+        """Whether the generator reads the front matter as YAML (zvc splits each line at its
+        first colon instead, so what YAML rejects is no error there)."""
+        return self.generator != "zvc"
 
     @property
     def liquid(self) -> bool:
@@ -135,6 +144,8 @@ def _site_renderer(directory: Path) -> Renderer | None:
             data = _load(path)
             if isinstance(data, dict) and any(str(key).lower() in _HUGO_KEYS for key in data):
                 return _hugo(path, data)
+            if isinstance(data, dict) and _ZVC_KEYS <= {str(key).lower() for key in data}:
+                return Renderer(PYTHON_MARKDOWN, f"{path} (zvc)", generator="zvc")
     return None
 
 

@@ -51,7 +51,7 @@ class _KeyLine:
 )
 def check(post, options):
     front_matter = post.front_matter
-    if front_matter is None or not front_matter.terminated:
+    if front_matter is None or not front_matter.terminated or not post.renderer.yaml_front_matter:
         return
     text = post.text
     if front_matter.error is None:

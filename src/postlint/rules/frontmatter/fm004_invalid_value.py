@@ -78,7 +78,10 @@ def _list(post, front_matter, entry, key, value, start, end):
             if item_end == item_start:  # an empty `-`: point at the dash before it
                 item_start = max(text.rfind("-", 0, item_start), start)
                 item_end = item_start + 1
-            message = f"an item of `{key}` is empty; write a {noun} name after the `-` or delete the line"
+            if node.flow_style:  # tags: ['']
+                message = f"an item of `{key}` is empty; write a {noun} name in it or delete it from the list"
+            else:
+                message = f"an item of `{key}` is empty; write a {noun} name after the `-` or delete the line"
         elif isinstance(item, dict):
             message = (
                 f"an item of `{key}` is a mapping, not a {noun} name (`: ` inside it makes a key); put it in quotes"

@@ -630,5 +630,12 @@ def markdown_text_spans(post):
 
 def joins_markup(text: str, start: int, end: int) -> bool:
     """Deleting ``text[start:end]`` would glue a ``<`` or ``&`` before it to the text after it,
-    making a new tag or entity out of text (``<</i>h2>`` → ``<h2>``)."""
-    return start > 0 and text[start - 1] in "<&" and end < len(text) and not text[end].isspace()
+    making a new tag or entity out of text (``<</i>h2>`` → ``<h2>``, ``&n</b>bsp;`` → ``&nbsp;``)."""
+    if start > 0 and text[start - 1] in "<&" and end < len(text) and not text[end].isspace():
+        return True
+    entity_start = _ENTITY_HEAD.search(text, max(0, start - 32), start)
+    return entity_start is not None and _ENTITY_TAIL.match(text, end) is not None
+
+
+_ENTITY_HEAD = re.compile(r"&#?[A-Za-z0-9]*\Z")
+_ENTITY_TAIL = re.compile(r"[A-Za-z0-9]*;")

@@ -66,7 +66,17 @@ def check(post, options):
                 f"the `<{tag.name}>` of line {post.lines.line_of(last.start_tag.start)} was already closed "
                 f"by {by} at line {post.lines.line_of(last.close)}"
             )
-        effect = "browsers turn it into an empty paragraph" if tag.name == "p" else "browsers ignore it"
+        leaves_container = tag.name == "div" and last is None
+        if tag.name == "p":
+            effect = "browsers turn it into an empty paragraph"
+        elif leaves_container:
+            # The site's layout wraps the post in its own <div>s: this one closes one of them.
+            effect = (
+                "on the site's page the post sits inside the layout's own `<div>`s, and browsers close one "
+                "of them here, so the rest of the post leaves its container (its width, font and spacing)"
+            )
+        else:
+            effect = "browsers ignore it"
         edits = [Edit.delete(*line_or_tag(text, tag.start, tag.end))]
         title = f"remove the stray `</{tag.name}>`"
         if after_list:
@@ -78,10 +88,15 @@ def check(post, options):
             start_tag = last.start_tag
             edits.append(Edit.delete(*line_or_tag(text, start_tag.start, start_tag.end)))
             title = f"remove the empty `<{tag.name}>` wrapper"
-        fix = None if any(joins_markup(text, edit.start, edit.end) for edit in edits) else Fix.safe(title, *edits)
+        restyles = visible_between(post, tag.end, len(text)) if leaves_container else ""
+        fix = (
+            None
+            if any(joins_markup(text, edit.start, edit.end) for edit in edits)
+            else Fix.safe(title, *edits, restyles=restyles)
+        )
         if fix is not None and after_list:
             # The lines below, read as raw HTML until now, become a Markdown paragraph.
-            fix = Fix.unsafe(title, *edits)
+            fix = Fix.unsafe(title, *edits, restyles=restyles)
         if tag.name == "p" and _between_words(text, html.tokens, tag, strays):
             fix = None  # "일</p>정": the empty paragraph splits the words; removing it would join them
         if post.markdown.markup is not None:

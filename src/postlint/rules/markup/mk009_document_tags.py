@@ -16,6 +16,7 @@ from postlint.rules.markup._structure import DOCUMENT_ELEMENTS, joins_markup, li
 from postlint.visible import edit_changes
 
 _TAGS = re.compile(r"<[^<>]*>")
+_SPACED_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f\uac00-\ud7a3]")  # scripts that put spaces between words
 _WHY = {
     "html": "the site's layout already has one",
     "head": "the site's layout already has one; what is inside it belongs in the front matter or layout",
@@ -89,7 +90,14 @@ def check(post, options):
 
 def _in_prose(text: str, tag) -> bool:
     """``スクリプトは</body>の直前に``: the tag's name is written in a sentence, with words on its
-    line before and after it, not pasted markup on a line of its own."""
+    line before and after it and no other tag right next to it, not pasted markup. Glued to a
+    Hangul or Latin word on both sides (``가격</html>은``) it splits a word: pasted, not named."""
+    before_char = text[tag.start - 1] if tag.start > 0 else "\n"
+    after_char = text[tag.end] if tag.end < len(text) else "\n"
+    if before_char == ">" or after_char == "<":
+        return False
+    if _SPACED_WORD.match(before_char) and _SPACED_WORD.match(after_char):
+        return False
     line_start = text.rfind("\n", 0, tag.start) + 1
     line_end = text.find("\n", tag.end)
     line_end = len(text) if line_end == -1 else line_end
